@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+#pragma once
+
+#include <carina/CoreExport.h>
+#include <carina/LabelVolume.h>
+#include <carina/Mesh.h>
+#include <carina/Volume.h>
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QVector3D>
+
+#include <memory>
+#include <vector>
+
+namespace carina {
+
+/// A label layer of the document: a LabelVolume on the image's grid with display settings.
+struct CARINA_CORE_EXPORT LabelLayer
+{
+    QString name;
+    std::shared_ptr<LabelVolume> labels;
+    double opacity = 0.5; ///< 0..1 overlay opacity
+    bool visible = true;
+};
+
+/// The open study: one image, its label layers, meshes, the shared cursor and window/level.
+///
+/// Lives on the UI thread. Algorithms never see it: controllers copy out what they need
+/// (Volume copies share their buffer), run off the UI thread, and hand results back here.
+/// Every change emits a signal; label edits say which voxels changed so views redraw only those.
+class CARINA_CORE_EXPORT Document : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(bool hasImage READ hasImage NOTIFY imageChanged)
+    Q_PROPERTY(QString imageName READ imageName NOTIFY imageChanged)
+    Q_PROPERTY(QString imageSummary READ imageSummary NOTIFY imageChanged)
+    Q_PROPERTY(QVector3D dims READ dimsVector NOTIFY imageChanged)
+    Q_PROPERTY(QVector3D spacing READ spacingVector NOTIFY imageChanged)
+    Q_PROPERTY(QVector3D cursor READ cursor WRITE setCursor NOTIFY cursorChanged)
+    Q_PROPERTY(QVector3D cursorIndex READ cursorIndex WRITE setCursorIndex NOTIFY cursorChanged)
+    Q_PROPERTY(double windowCenter READ windowCenter WRITE setWindowCenter NOTIFY windowChanged)
+    Q_PROPERTY(double windowWidth READ windowWidth WRITE setWindowWidth NOTIFY windowChanged)
+    Q_PROPERTY(double minValue READ minValue NOTIFY imageChanged)
+    Q_PROPERTY(double maxValue READ maxValue NOTIFY imageChanged)
+    Q_PROPERTY(int layerCount READ layerCount NOTIFY layersChanged)
+    Q_PROPERTY(int meshCount READ meshCount NOTIFY meshesChanged)
+    Q_PROPERTY(QStringList warnings READ warnings NOTIFY imageChanged)
+
+public:
+    explicit Document(QObject *parent = nullptr);
+    ~Document() override;
+
+    // --- image ---
+    bool hasImage() const { return !m_image.isNull(); }
+    const Volume &image() const { return m_image; }
+    /// Replaces the study: clears layers and meshes, centres the cursor, picks a window.
+    void setImage(const Volume &image, const QStringList &warnings = {});
+    void clear();
+    QString imageName() const;
+    QString imageSummary() const;
+    QVector3D dimsVector() const;
+    QVector3D spacingVector() const;
+    double minValue() const { return m_range.first; }
+    double maxValue() const { return m_range.second; }
+    QStringList warnings() const { return m_warnings; }
+    /// Value under an LPS point (first channel), NaN outside the image.
+    Q_INVOKABLE double valueAtPhysical(const QVector3D &lps) const;
+
+    // --- cursor (crosshair shared by every view), in LPS mm and as voxel index ---
+    QVector3D cursor() const { return m_cursor; }
+    void setCursor(const QVector3D &lps);
+    QVector3D cursorIndex() const;
+    void setCursorIndex(const QVector3D &index);
+
+    // --- window / level ---
+    double windowCenter() const { return m_windowCenter; }
+    double windowWidth() const { return m_windowWidth; }
+    void setWindowCenter(double center);
+    void setWindowWidth(double width);
+    Q_INVOKABLE void setWindow(double center, double width);
+
+    // --- label layers ---
+    int layerCount() const { return int(m_layers.size()); }
+    const LabelLayer &layer(int index) const { return m_layers.at(std::size_t(index)); }
+    /// Adds a layer on the image grid (throws std::invalid_argument on another grid); returns its index.
+    int addLayer(const QString &name, std::shared_ptr<LabelVolume> labels, double opacity = 0.5);
+    /// A new empty layer on the image grid.
+    Q_INVOKABLE int addEmptyLayer(const QString &name);
+    /// Index of the layer named `name`, -1 if none.
+    Q_INVOKABLE int findLayer(const QString &name) const;
+    Q_INVOKABLE void removeLayer(int index);
+    Q_INVOKABLE void setLayerOpacity(int index, double opacity);
+    Q_INVOKABLE void setLayerVisible(int index, bool visible);
+    /// Mutable access for edits: call notifyLabelsChanged() with the edited box afterwards.
+    LabelVolume &layerLabels(int index);
+    void notifyLabelsChanged(int index, const VoxelBox &region);
+
+    // --- meshes ---
+    int meshCount() const { return int(m_meshes.size()); }
+    std::shared_ptr<const Mesh> mesh(int index) const { return m_meshes.at(std::size_t(index)); }
+    /// Adds a mesh, or replaces the one with the same name; returns its index.
+    int setMesh(std::shared_ptr<Mesh> mesh);
+    Q_INVOKABLE void removeMesh(int index);
+    Q_INVOKABLE int findMesh(const QString &name) const;
+    Q_INVOKABLE void setMeshOpacity(int index, double opacity);
+    Q_INVOKABLE void setMeshVisible(int index, bool visible);
+
+signals:
+    void imageChanged();
+    void cursorChanged();
+    void windowChanged();
+    void layersChanged();
+    /// Voxels of layer `layer` inside the box [begin, end) changed.
+    void labelsChanged(int layer, const carina::VoxelBox &region);
+    void meshesChanged();
+
+private:
+    Volume m_image;
+    std::pair<double, double> m_range{0.0, 0.0};
+    QStringList m_warnings;
+    QVector3D m_cursor;
+    double m_windowCenter = 40.0;
+    double m_windowWidth = 400.0;
+    std::vector<LabelLayer> m_layers;
+    std::vector<std::shared_ptr<Mesh>> m_meshes;
+};
+
+} // namespace carina
+
+Q_DECLARE_METATYPE(carina::VoxelBox)

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+#pragma once
+
+#include <carina/CoreExport.h>
+#include <carina/ProcessingPlugin.h>
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+#include <vector>
+
+class QPluginLoader;
+
+namespace carina {
+
+/// What the host knows of one plugin file, loaded or not.
+struct CARINA_CORE_EXPORT PluginRecord
+{
+    QString filePath;
+    QString id;           ///< stable id from the metadata, e.g. "intensity"
+    QString name;         ///< display name
+    QString description;
+    QString version;
+    QString sdkVersion;
+    QString icon;
+    QStringList inputs;   ///< e.g. "ct-volume", "any-volume", "image-2d"
+    QJsonObject metaData; ///< the plugin's whole JSON
+    bool loaded = false;
+    QString error;        ///< why it did not load; empty when loaded
+    ProcessingPlugin *plugin = nullptr; ///< owned by Qt's plugin loader; null unless loaded
+};
+
+/// Finds, checks and loads processing plugins.
+///
+/// Search order: $CARINA_PLUGIN_PATH (':'-separated), `<app dir>/../lib/carina/plugins`,
+/// `<install prefix>/lib/carina/plugins`. Never the current directory. The metadata is read
+/// and checked (IID, SDK major version) before the library is loaded; a failure is recorded
+/// with its reason and printed on stderr, never fatal.
+class CARINA_CORE_EXPORT PluginHost
+{
+public:
+    PluginHost();
+    ~PluginHost();
+    PluginHost(const PluginHost &) = delete;
+    PluginHost &operator=(const PluginHost &) = delete;
+
+    /// The folders searched, in order, existing or not.
+    static QStringList defaultSearchPaths();
+    /// Scans `folders` (defaultSearchPaths() when empty) and loads what passes the checks.
+    void discover(const QStringList &folders = {});
+    const std::vector<PluginRecord> &plugins() const { return m_records; }
+    /// The loaded plugin with this id, or null.
+    const PluginRecord *find(const QString &id) const;
+    /// All headless commands of the loaded plugins.
+    std::vector<HeadlessCommand> headlessCommands() const;
+
+private:
+    void consider(const QString &filePath);
+
+    std::vector<PluginRecord> m_records;
+    std::vector<QPluginLoader *> m_loaders;
+};
+
+/// True when a plugin built against SDK `pluginSdk` ("major.minor") runs on this host.
+CARINA_CORE_EXPORT bool isSdkCompatible(const QString &pluginSdk, QString *reason = nullptr);
+
+} // namespace carina

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+#pragma once
+
+#include <carina/CoreExport.h>
+#include <carina/TaskContext.h>
+#include <carina/io/LoadResult.h>
+
+#include <string>
+#include <vector>
+
+namespace carina::io {
+
+/// One series found in a folder (no pixel data read yet). Carries no patient identity.
+struct CARINA_CORE_EXPORT DicomSeriesInfo
+{
+    std::string seriesInstanceUid;
+    std::string modality;
+    std::string description;       ///< SeriesDescription
+    std::vector<std::string> files; ///< the files of the series, unsorted
+    int frameCount = 0;            ///< slices in total (multi-frame files count each frame)
+    int rows = 0;
+    int columns = 0;
+};
+
+/// Result of scanning files: the series found, and files that are not readable images.
+struct CARINA_CORE_EXPORT DicomScan
+{
+    std::vector<DicomSeriesInfo> series; ///< largest first
+    std::vector<std::string> problems;   ///< "<file>: <why it was skipped>"
+};
+
+/// Lists the files below `folder` (recursively) or the one file `path`, reads their headers
+/// and groups them by SeriesInstanceUID. Untrusted files are parsed in worker processes
+/// (see DicomWorker), so a file that makes GDCM abort is reported in `problems`.
+/// Throws IoError when nothing readable is found.
+CARINA_CORE_EXPORT DicomScan scanDicom(const std::string &path, const TaskContext &context = TaskContext::none());
+
+/// Reads one series into a volume: sorted along the slice normal, rescaled (int16 HU for CT
+/// when the values fit, float32 otherwise), LPS geometry. Decoding runs in worker processes
+/// that write into shared memory, in parallel. Gaps and non-uniform spacing become warnings
+/// naming the gap; mixed orientations or sizes throw IoError.
+CARINA_CORE_EXPORT LoadResult loadDicomSeries(const DicomSeriesInfo &series, const TaskContext &context = TaskContext::none());
+
+/// True when `path` looks like DICOM (a "DICM" preamble, or a folder holding such files).
+CARINA_CORE_EXPORT bool looksLikeDicom(const std::string &path);
+
+} // namespace carina::io

@@ -1,0 +1,1 @@
+target_sources(carina_core PRIVATE)

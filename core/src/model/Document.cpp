@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+#include <carina/Document.h>
+
+#include <QFileInfo>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace carina {
+
+namespace {
+
+Eigen::Vector3d toEigen(const QVector3D &v) { return {v.x(), v.y(), v.z()}; }
+QVector3D toQt(const Eigen::Vector3d &v) { return QVector3D(float(v.x()), float(v.y()), float(v.z())); }
+
+// A robust display window for images without a known unit: the 0.5th..99.5th percentile of
+// a strided sample, so a few hot pixels do not wash the image out.
+std::pair<double, double> robustRange(const Volume &volume)
+{
+    const std::size_t n = volume.voxelCount() * std::size_t(volume.channels());
+    const std::size_t stride = std::max<std::size_t>(1, n / 200000);
+    std::vector<double> sample;
+    sample.reserve(n / stride + 1);
+    dispatchVoxelType(volume.type(), [&](auto t) {
+        using T = decltype(t);
+        const T *p = static_cast<const T *>(volume.rawData());
+        for (std::size_t i = 0; i < n; i += stride)
+            if (std::isfinite(double(p[i])))
+                sample.push_back(double(p[i]));
+    });
+    if (sample.empty())
+        return {0.0, 1.0};
+    auto at = [&](double q) {
+        const std::size_t k = std::min(sample.size() - 1, std::size_t(q * double(sample.size() - 1)));
+        std::nth_element(sample.begin(), sample.begin() + std::ptrdiff_t(k), sample.end());
+        return sample[k];
+    };
+    const double lo = at(0.005);
+    const double hi = at(0.995);
+    return {lo, hi > lo ? hi : lo + 1.0};
+}
+
+} // namespace
+
+Document::Document(QObject *parent) : QObject(parent)
+{
+    qRegisterMetaType<carina::VoxelBox>();
+}
+
+Document::~Document() = default;
+
+void Document::setImage(const Volume &image, const QStringList &warnings)
+{
+    m_image = image;
+    m_warnings = warnings;
+    m_layers.clear();
+    m_meshes.clear();
+    m_range = image.isNull() ? std::pair<double, double>{0.0, 0.0} : image.valueRange();
+    if (!image.isNull()) {
+        if (image.info().units == "HU") {
+            m_windowCenter = 40.0; // soft tissue: the radiologist's default for a first look
+            m_windowWidth = 400.0;
+        } else if (image.channels() >= 3) {
+            m_windowCenter = 127.5;
+            m_windowWidth = 255.0;
+        } else {
+            const auto [lo, hi] = robustRange(image);
+            m_windowCenter = 0.5 * (lo + hi);
+            m_windowWidth = hi - lo;
+        }
+        const Dims &d = image.dims();
+        m_cursor = toQt(image.geometry().indexToPhysical(
+            Eigen::Vector3d(double(d[0] / 2), double(d[1] / 2), double(d[2] / 2))));
+    }
+    emit layersChanged();
+    emit meshesChanged();
+    emit imageChanged();
+    emit windowChanged();
+    emit cursorChanged();
+}
+
+void Document::clear()
+{
+    setImage(Volume{});
+}
+
+QString Document::imageName() const
+{
+    if (m_image.isNull())
+        return {};
+    const QFileInfo info(QString::fromStdString(m_image.info().sourcePath));
+    return info.fileName().isEmpty() ? info.filePath() : info.fileName();
+}
+
+QString Document::imageSummary() const
+{
+    if (m_image.isNull())
+        return {};
+    const Dims &d = m_image.dims();
+    const auto &s = m_image.geometry().spacing;
+    const auto code = m_image.geometry().orientationCode();
+    QString text = QStringLiteral("%1 x %2 x %3, %4 x %5 x %6 mm, %7, %8")
+                       .arg(d[0]).arg(d[1]).arg(d[2])
+                       .arg(s.x(), 0, 'g', 4).arg(s.y(), 0, 'g', 4).arg(s.z(), 0, 'g', 4)
+                       .arg(QString::fromLatin1(code.data(), 3))
+                       .arg(QString::fromLatin1(voxelTypeName(m_image.type())));
+    if (!m_image.info().modality.empty())
+        text += QStringLiteral(", ") + QString::fromStdString(m_image.info().modality);
+    return text;
+}
+
+QVector3D Document::dimsVector() const
+{
+    const Dims &d = m_image.dims();
+    return QVector3D(float(d[0]), float(d[1]), float(d[2]));
+}
+
+QVector3D Document::spacingVector() const
+{
+    return toQt(m_image.geometry().spacing);
+}
+
+double Document::valueAtPhysical(const QVector3D &lps) const
+{
+    if (m_image.isNull())
+        return std::numeric_limits<double>::quiet_NaN();
+    const Eigen::Vector3d index = m_image.geometry().physicalToIndex(toEigen(lps));
+    return m_image.valueAt(int(std::lround(index.x())), int(std::lround(index.y())), int(std::lround(index.z())));
+}
+
+void Document::setCursor(const QVector3D &lps)
+{
+    QVector3D clamped = lps;
+    if (!m_image.isNull()) {
+        // Keep the crosshair inside the image: views page by moving it.
+        Eigen::Vector3d index = m_image.geometry().physicalToIndex(toEigen(lps));
+        for (int a = 0; a < 3; ++a)
+            index[a] = std::clamp(index[a], 0.0, double(m_image.dims()[std::size_t(a)] - 1));
+        clamped = toQt(m_image.geometry().indexToPhysical(index));
+    }
+    if (qFuzzyCompare(clamped, m_cursor))
+        return;
+    m_cursor = clamped;
+    emit cursorChanged();
+}
+
+QVector3D Document::cursorIndex() const
+{
+    if (m_image.isNull())
+        return {};
+    return toQt(m_image.geometry().physicalToIndex(toEigen(m_cursor)));
+}
+
+void Document::setCursorIndex(const QVector3D &index)
+{
+    if (m_image.isNull())
+        return;
+    setCursor(toQt(m_image.geometry().indexToPhysical(toEigen(index))));
+}
+
+void Document::setWindowCenter(double center)
+{
+    setWindow(center, m_windowWidth);
+}
+
+void Document::setWindowWidth(double width)
+{
+    setWindow(m_windowCenter, width);
+}
+
+void Document::setWindow(double center, double width)
+{
+    width = std::max(width, 1e-6);
+    if (center == m_windowCenter && width == m_windowWidth)
+        return;
+    m_windowCenter = center;
+    m_windowWidth = width;
+    emit windowChanged();
+}
+
+int Document::addLayer(const QString &name, std::shared_ptr<LabelVolume> labels, double opacity)
+{
+    if (!labels)
+        throw std::invalid_argument("addLayer: no labels");
+    if (m_image.isNull() || !labels->geometry().sameGrid(m_image.geometry()))
+        throw std::invalid_argument("the label layer is not on the image's voxel grid");
+    m_layers.push_back(LabelLayer{name, std::move(labels), std::clamp(opacity, 0.0, 1.0), true});
+    emit layersChanged();
+    return int(m_layers.size()) - 1;
+}
+
+int Document::addEmptyLayer(const QString &name)
+{
+    if (m_image.isNull())
+        return -1;
+    return addLayer(name, std::make_shared<LabelVolume>(m_image.geometry()));
+}
+
+int Document::findLayer(const QString &name) const
+{
+    for (std::size_t i = 0; i < m_layers.size(); ++i)
+        if (m_layers[i].name == name)
+            return int(i);
+    return -1;
+}
+
+void Document::removeLayer(int index)
+{
+    if (index < 0 || index >= layerCount())
+        return;
+    m_layers.erase(m_layers.begin() + index);
+    emit layersChanged();
+}
+
+void Document::setLayerOpacity(int index, double opacity)
+{
+    if (index < 0 || index >= layerCount())
+        return;
+    m_layers[std::size_t(index)].opacity = std::clamp(opacity, 0.0, 1.0);
+    emit layersChanged();
+}
+
+void Document::setLayerVisible(int index, bool visible)
+{
+    if (index < 0 || index >= layerCount())
+        return;
+    m_layers[std::size_t(index)].visible = visible;
+    emit layersChanged();
+}
+
+LabelVolume &Document::layerLabels(int index)
+{
+    return *m_layers.at(std::size_t(index)).labels;
+}
+
+void Document::notifyLabelsChanged(int index, const VoxelBox &region)
+{
+    emit labelsChanged(index, region);
+}
+
+int Document::setMesh(std::shared_ptr<Mesh> mesh)
+{
+    if (!mesh)
+        return -1;
+    const int existing = findMesh(QString::fromStdString(mesh->name));
+    if (existing >= 0) {
+        m_meshes[std::size_t(existing)] = std::move(mesh);
+        emit meshesChanged();
+        return existing;
+    }
+    m_meshes.push_back(std::move(mesh));
+    emit meshesChanged();
+    return int(m_meshes.size()) - 1;
+}
+
+void Document::removeMesh(int index)
+{
+    if (index < 0 || index >= meshCount())
+        return;
+    m_meshes.erase(m_meshes.begin() + index);
+    emit meshesChanged();
+}
+
+int Document::findMesh(const QString &name) const
+{
+    const std::string key = name.toStdString();
+    for (std::size_t i = 0; i < m_meshes.size(); ++i)
+        if (m_meshes[i]->name == key)
+            return int(i);
+    return -1;
+}
+
+void Document::setMeshOpacity(int index, double opacity)
+{
+    if (index < 0 || index >= meshCount())
+        return;
+    // Display settings change in place: views copy geometry once, but read colour and opacity
+    // on every update, so a slider does not copy a million triangles.
+    m_meshes[std::size_t(index)]->opacity = float(std::clamp(opacity, 0.0, 1.0));
+    emit meshesChanged();
+}
+
+void Document::setMeshVisible(int index, bool visible)
+{
+    if (index < 0 || index >= meshCount())
+        return;
+    m_meshes[std::size_t(index)]->visible = visible;
+    emit meshesChanged();
+}
+
+} // namespace carina

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+#include <carina/LabelVolume.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace carina {
+
+void LabelTable::set(const LabelInfo &info)
+{
+    if (info.id == 0)
+        throw std::invalid_argument("label 0 is the background and has no table entry");
+    auto it = std::lower_bound(m_entries.begin(), m_entries.end(), info.id,
+                               [](const LabelInfo &e, std::uint16_t id) { return e.id < id; });
+    if (it != m_entries.end() && it->id == info.id)
+        *it = info;
+    else
+        m_entries.insert(it, info);
+}
+
+void LabelTable::remove(std::uint16_t id)
+{
+    std::erase_if(m_entries, [id](const LabelInfo &e) { return e.id == id; });
+}
+
+std::optional<LabelInfo> LabelTable::find(std::uint16_t id) const
+{
+    auto it = std::lower_bound(m_entries.begin(), m_entries.end(), id,
+                               [](const LabelInfo &e, std::uint16_t v) { return e.id < v; });
+    if (it != m_entries.end() && it->id == id)
+        return *it;
+    return std::nullopt;
+}
+
+std::array<std::uint8_t, 3> LabelTable::defaultColour(std::uint16_t id)
+{
+    // Okabe & Ito (2008): distinguishable under the common colour-vision deficiencies.
+    static constexpr std::array<std::array<std::uint8_t, 3>, 7> okabeIto{{
+        {230, 159, 0}, {86, 180, 233}, {0, 158, 115}, {240, 228, 66}, {0, 114, 178}, {213, 94, 0}, {204, 121, 167}}};
+    if (id == 0)
+        return {0, 0, 0};
+    if (id <= okabeIto.size())
+        return okabeIto[id - 1];
+    // Beyond the palette: golden-angle hues, alternating lightness, so neighbours differ.
+    const double hue = std::fmod(double(id) * 137.50776, 360.0) / 60.0;
+    const double value = (id % 2) ? 0.95 : 0.75;
+    const double saturation = 0.65;
+    const double c = value * saturation;
+    const double x = c * (1.0 - std::fabs(std::fmod(hue, 2.0) - 1.0));
+    double r = 0, g = 0, b = 0;
+    switch (int(hue)) {
+    case 0: r = c, g = x; break;
+    case 1: r = x, g = c; break;
+    case 2: g = c, b = x; break;
+    case 3: g = x, b = c; break;
+    case 4: r = x, b = c; break;
+    default: r = c, b = x; break;
+    }
+    const double m = value - c;
+    auto to8 = [m](double v) { return std::uint8_t(std::lround((v + m) * 255.0)); };
+    return {to8(r), to8(g), to8(b)};
+}
+
+LabelInfo LabelTable::infoOrDefault(std::uint16_t id) const
+{
+    if (auto info = find(id))
+        return *info;
+    return LabelInfo{id, "Label " + std::to_string(id), defaultColour(id), true};
+}
+
+LabelVolume::LabelVolume(const ImageGeometry &geometry) : m_geometry(geometry), m_labels(geometry.voxelCount(), 0)
+{
+    for (int d : geometry.dims)
+        if (d <= 0)
+            throw std::invalid_argument("label volume dimensions must be positive");
+}
+
+std::vector<std::size_t> LabelVolume::histogram() const
+{
+    std::vector<std::size_t> counts(65536, 0);
+    std::uint16_t largest = 0;
+    for (std::uint16_t v : m_labels) {
+        ++counts[v];
+        largest = std::max(largest, v);
+    }
+    counts.resize(std::size_t(largest) + 1);
+    return counts;
+}
+
+} // namespace carina

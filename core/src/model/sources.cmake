@@ -1,0 +1,8 @@
+target_sources(carina_core PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/ImageGeometry.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/Volume.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/LabelVolume.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/Mesh.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/TaskContext.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/Document.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/include/carina/Document.h)
