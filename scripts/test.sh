@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: Carina contributors
+# Installs what Carina needs, builds it and runs every test through CTest:
+#  1. the normal build: unit, IO, plugin, Qt Quick Test and GUI smoke tests (GUI ones under xvfb-run);
+#  2. an AddressSanitizer + UndefinedBehaviorSanitizer build of core and the headless app, running
+#     the core and IO tests.
+# The last line is CTest's summary of the whole run. Usage: scripts/test.sh
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+"$root/scripts/deps.sh" --with-python
+jobs="$(nproc)"
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
+
+asan="${CARINA_ASAN_BUILD_DIR:-$root/build-asan}"
+echo "== sanitizer build (core, IO, headless app)"
+cmake -S "$root" -B "$asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCARINA_SANITIZE=ON -DCARINA_BUILD_GUI=OFF >/dev/null
+cmake --build "$asan" -j"$jobs"
+export LSAN_OPTIONS="suppressions=$root/tests/sanitizers/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0"
+(cd "$asan" && ctest --output-on-failure -L core -j"$jobs")
+unset LSAN_OPTIONS UBSAN_OPTIONS ASAN_OPTIONS
+
+build="${CARINA_BUILD_DIR:-$root/build}"
+echo "== normal build"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j"$jobs"
+cd "$build"
+ctest --output-on-failure -j"$jobs"
