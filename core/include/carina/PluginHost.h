@@ -34,8 +34,10 @@ struct CARINA_CORE_EXPORT PluginRecord
 
 /// Finds, checks and loads processing plugins.
 ///
-/// Search order: $CARINA_PLUGIN_PATH (':'-separated), `<app dir>/../lib/carina/plugins`,
-/// `<install prefix>/lib/carina/plugins`. Never the current directory. The metadata is read
+/// Search order: $CARINA_PLUGIN_PATH (':'-separated, absolute folders only),
+/// `<executable dir>/../lib/carina/plugins` (the build tree), `<executable dir>/../<libdir>/carina/plugins`
+/// (a relocated multiarch install) and `<install prefix>/<libdir>/carina/plugins`. Never the
+/// current directory. Only `*.so` files are considered. The metadata is read
 /// and checked (IID, SDK major version) before the library is loaded; a failure is recorded
 /// with its reason and printed on stderr, never fatal.
 class CARINA_CORE_EXPORT PluginHost

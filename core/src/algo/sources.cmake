@@ -1,1 +1,5 @@
 target_sources(carina_core PRIVATE)
+target_sources(carina_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/ConnectedComponents.cpp)
+target_sources(carina_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/SliceRender.cpp)
+target_sources(carina_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/Histogram.cpp)
+target_sources(carina_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/MarchingCubes.cpp)

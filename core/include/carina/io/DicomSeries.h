@@ -6,10 +6,15 @@
 #include <carina/TaskContext.h>
 #include <carina/io/LoadResult.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace carina::io {
+
+namespace detail {
+struct DicomScannedHeaders;
+}
 
 /// One series found in a folder (no pixel data read yet). Carries no patient identity.
 struct CARINA_CORE_EXPORT DicomSeriesInfo
@@ -21,6 +26,9 @@ struct CARINA_CORE_EXPORT DicomSeriesInfo
     int frameCount = 0;            ///< slices in total (multi-frame files count each frame)
     int rows = 0;
     int columns = 0;
+    /// The headers scanDicom read for `files` (opaque). loadDicomSeries uses them to skip a
+    /// second header pass; it rescans when they are missing or `files` was changed.
+    std::shared_ptr<const detail::DicomScannedHeaders> scannedHeaders;
 };
 
 /// Result of scanning files: the series found, and files that are not readable images.
@@ -32,14 +40,16 @@ struct CARINA_CORE_EXPORT DicomScan
 
 /// Lists the files below `folder` (recursively) or the one file `path`, reads their headers
 /// and groups them by SeriesInstanceUID. Untrusted files are parsed in worker processes
-/// (see DicomWorker), so a file that makes GDCM abort is reported in `problems`.
-/// Throws IoError when nothing readable is found.
+/// (carina-dicom-worker, found through $CARINA_DICOM_WORKER or next to libcarina-core), so a
+/// file that makes GDCM abort or hang is reported in `problems`, not fatal.
+/// Throws IoError when nothing readable is found or the worker is missing; TaskCanceled.
 CARINA_CORE_EXPORT DicomScan scanDicom(const std::string &path, const TaskContext &context = TaskContext::none());
 
 /// Reads one series into a volume: sorted along the slice normal, rescaled (int16 HU for CT
 /// when the values fit, float32 otherwise), LPS geometry. Decoding runs in worker processes
 /// that write into shared memory, in parallel. Gaps and non-uniform spacing become warnings
-/// naming the gap; mixed orientations or sizes throw IoError.
+/// naming the gap; mixed orientations or sizes throw IoError, as does a file of the series the
+/// decoder fails or crashes on. The voxels live in shared memory owned by the Volume.
 CARINA_CORE_EXPORT LoadResult loadDicomSeries(const DicomSeriesInfo &series, const TaskContext &context = TaskContext::none());
 
 /// True when `path` looks like DICOM (a "DICM" preamble, or a folder holding such files).

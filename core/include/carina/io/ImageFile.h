@@ -10,7 +10,10 @@
 namespace carina::io {
 
 /// Reads a PNG, JPEG or TIFF as a one-slice volume: uint8 or uint16 grey (1 channel) or uint8
-/// RGB/RGBA (3/4 channels), spacing 1 mm, identity direction. Throws IoError.
+/// RGB/RGBA (3/4 channels), spacing 1 mm, identity direction, image row 0 at j = 0. A multi-page
+/// TIFF whose pages share size and kind becomes a stack along k (else its first page and a
+/// warning). TIFF needs Qt's image formats plugin (Debian qt6-image-formats-plugins).
+/// Throws IoError.
 CARINA_CORE_EXPORT LoadResult readImageFile(const std::string &path);
 
 /// True for .png, .jpg, .jpeg, .tif, .tiff (case-insensitive).

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+#pragma once
+
+#include <carina/PluginHost.h>
+#include <carina/ProcessingPlugin.h>
+
+#include <QStringList>
+
+#include <functional>
+#include <vector>
+
+namespace carina {
+
+/// The commands built into the executable: `info` and `plugins`. `plugins` asks `host` for the
+/// discovered plugins when it runs, so other commands do not pay for plugin discovery.
+std::vector<HeadlessCommand> builtinHeadlessCommands(std::function<const PluginHost &()> host);
+
+/// `info FILE|FOLDER [--json]`: geometry, voxel type, value range, modality and warnings of an
+/// image; never patient identity. 0 on success, 1 with a message on stderr.
+int runInfoCommand(const QStringList &arguments);
+
+/// `plugins [--json]`: every plugin file found, loaded or not, with the reason. Always 0.
+int runPluginsCommand(const PluginHost &host, const QStringList &arguments);
+
+} // namespace carina

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+#include <carina/io/DicomSeries.h>
+
+#include "io/dicom/DicomFileHeader.h"
+#include "io/dicom/DicomRecord.h"
+#include "io/dicom/DicomVolumePlan.h"
+#include "io/dicom/DicomWorkerPool.h"
+#include "io/dicom/SharedMemory.h"
+
+#include <carina/io/IoError.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <thread>
+
+namespace carina::io {
+
+namespace detail {
+/// The scan's headers of a series, parallel to DicomSeriesInfo::files.
+struct DicomScannedHeaders
+{
+    std::vector<std::string> files;
+    std::vector<DicomFileHeader> headers;
+};
+} // namespace detail
+
+namespace {
+
+using detail::DicomDecodeTask;
+using detail::DicomFileHeader;
+using detail::DicomWorkerPool;
+using detail::WorkerOutcome;
+
+int workerCount(std::size_t jobs)
+{
+    const int cores = int(std::max(2u, std::thread::hardware_concurrency()));
+    return int(std::min<std::size_t>(std::size_t(cores), std::max<std::size_t>(1, jobs)));
+}
+
+std::string outcomeProblem(const std::string &file, const WorkerOutcome &outcome)
+{
+    switch (outcome.kind) {
+    case WorkerOutcome::Kind::Crashed:
+        return file + ": the DICOM decoder crashed on this file (malformed?) [" + outcome.text + "]";
+    case WorkerOutcome::Kind::Hung:
+        return file + ": the DICOM decoder hung on this file (" + outcome.text + ")";
+    default:
+        return file + ": " + outcome.text;
+    }
+}
+
+/// Files the workers need not see: unreadable, empty or gzip-compressed ones.
+std::optional<std::string> quickReject(const std::string &file)
+{
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        return file + ": cannot open: " + std::strerror(errno);
+    unsigned char magic[2] = {};
+    in.read(reinterpret_cast<char *>(magic), 2);
+    if (in.gcount() == 0)
+        return file + ": empty file";
+    if (in.gcount() == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
+        return file + ": gzip-compressed, not DICOM as it is (decompress it first)";
+    return std::nullopt;
+}
+
+std::vector<std::string> listFiles(const std::string &path)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::file_status status = fs::status(path, ec);
+    if (ec || !fs::exists(status))
+        throw IoError(path + ": no such file or folder");
+    if (!fs::is_directory(status))
+        return {path};
+    std::vector<std::string> files;
+    for (fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end;
+         it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.starts_with('.')) { // hidden files and folders (.DS_Store, .git) are never images
+            if (it->is_directory(ec))
+                it.disable_recursion_pending();
+            continue;
+        }
+        if (name == "DICOMDIR") // an index of the folder, no image
+            continue;
+        if (it->is_regular_file(ec))
+            files.push_back(it->path().string());
+    }
+    if (ec)
+        throw IoError(path + ": cannot list the folder: " + ec.message());
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+/// Header pass over `files` in worker processes. Returns a header per file (nullopt when the
+/// file is not a usable image; `problems` says why).
+std::vector<std::optional<DicomFileHeader>> scanHeaders(const std::vector<std::string> &files, std::vector<std::string> &problems,
+                                                        const TaskContext &context, double progressBegin, double progressEnd)
+{
+    std::vector<std::optional<DicomFileHeader>> headers(files.size());
+    std::vector<std::size_t> toScan;
+    std::vector<std::string> tasks;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        if (i % 256 == 255)
+            context.throwIfCanceled();
+        if (std::optional<std::string> problem = quickReject(files[i])) {
+            problems.push_back(*problem);
+            continue;
+        }
+        toScan.push_back(i);
+        tasks.push_back(detail::escapeField(files[i]));
+    }
+    if (tasks.empty())
+        return headers;
+    DicomWorkerPool::Run options;
+    options.mode = DicomWorkerPool::Mode::Scan;
+    options.workers = workerCount(tasks.size());
+    options.inFlight = 8; // a header takes ~0.1 ms: keep the workers fed
+    std::size_t done = 0;
+    DicomWorkerPool::instance().run(
+        options, tasks,
+        [&](std::size_t task, const WorkerOutcome &outcome) {
+            const std::size_t file = toScan[task];
+            if (outcome.kind == WorkerOutcome::Kind::Done) {
+                DicomFileHeader h = DicomFileHeader::fromRecord(outcome.text);
+                if (h.rows > 0 && h.columns > 0)
+                    headers[file] = std::move(h);
+                else
+                    problems.push_back(files[file] + ": no image size in the header");
+            } else {
+                problems.push_back(outcomeProblem(files[file], outcome));
+            }
+            context.progress(progressBegin + (progressEnd - progressBegin) * double(++done) / double(tasks.size()),
+                             "Reading DICOM headers");
+            return true;
+        },
+        context);
+    return headers;
+}
+
+std::string sourceOf(const std::vector<std::string> &files)
+{
+    if (files.size() == 1)
+        return files[0];
+    std::filesystem::path common = std::filesystem::path(files[0]).parent_path();
+    for (const std::string &f : files)
+        while (!common.empty() && std::filesystem::path(f).string().rfind(common.string(), 0) != 0)
+            common = common.parent_path();
+    return common.string();
+}
+
+const char *outputTypeName(VoxelType type)
+{
+    switch (type) {
+    case VoxelType::UInt8: return "u8";
+    case VoxelType::UInt16: return "u16";
+    case VoxelType::Float32: return "f32";
+    case VoxelType::Int16: return "i16";
+    }
+    return "i16";
+}
+
+/// Decodes the planned slices into shared memory. Returns false when a value did not fit the
+/// chosen int16 (the caller redoes it in float32).
+bool decodeInto(const detail::SharedMemory &memory, const detail::DicomVolumePlan &plan, VoxelType type,
+                const std::vector<std::string> &files, const std::vector<DicomFileHeader> &headers, const TaskContext &context,
+                double progressBegin, double progressEnd)
+{
+    const std::size_t sliceBytes = std::size_t(plan.geometry.dims[0]) * std::size_t(plan.geometry.dims[1])
+        * std::size_t(plan.channels) * voxelTypeSize(type);
+    // One task per file; big uncompressed multi-frame files are split so all workers share them
+    // (a compressed file is decoded whole by GDCM, so it stays one task).
+    std::map<std::size_t, std::vector<std::pair<int, int>>> byFile; // file -> (frame, slice)
+    for (std::size_t k = 0; k < plan.slices.size(); ++k)
+        byFile[plan.slices[k].file].push_back({plan.slices[k].frame, int(k)});
+    std::vector<DicomDecodeTask> taskList;
+    constexpr std::size_t chunk = 16;
+    for (auto &[file, pairs] : byFile) {
+        const bool splittable = headers[file].pixelOffset >= 0;
+        for (std::size_t begin = 0; begin < pairs.size(); begin += splittable ? chunk : pairs.size()) {
+            DicomDecodeTask t;
+            t.file = files[file];
+            t.header = headers[file];
+            t.header.framePositions.clear(); // the worker does not need them; keeps the line short
+            const std::size_t end = splittable ? std::min(pairs.size(), begin + chunk) : pairs.size();
+            for (std::size_t i = begin; i < end; ++i) {
+                t.frames.push_back(pairs[i].first);
+                t.slices.push_back(pairs[i].second);
+            }
+            t.outputType = outputTypeName(type);
+            t.channels = plan.channels;
+            t.sliceBytes = (long long)sliceBytes;
+            t.volumeBytes = (long long)memory.size();
+            taskList.push_back(std::move(t));
+        }
+    }
+    std::vector<std::string> tasks;
+    std::size_t mostFrames = 0;
+    for (const DicomDecodeTask &t : taskList) {
+        tasks.push_back(t.toRecord());
+        mostFrames = std::max(mostFrames, t.frames.size());
+    }
+
+    DicomWorkerPool::Run options;
+    options.mode = DicomWorkerPool::Mode::Decode;
+    options.workers = workerCount(tasks.size());
+    options.sharedFd = memory.fd();
+    options.inFlight = 3;
+    // A huge compressed multi-frame file may legitimately take a while in one go.
+    options.watchdog = std::chrono::milliseconds(15000 + 50 * (long long)mostFrames);
+    bool fits = true;
+    std::size_t slicesDone = 0;
+    DicomWorkerPool::instance().run(
+        options, tasks,
+        [&](std::size_t task, const WorkerOutcome &outcome) {
+            if (outcome.kind != WorkerOutcome::Kind::Done)
+                throw IoError(outcomeProblem(taskList[task].file, outcome));
+            if (outcome.text.find("fits=0") != std::string::npos)
+                fits = false;
+            slicesDone += taskList[task].frames.size();
+            context.progress(progressBegin + (progressEnd - progressBegin) * double(slicesDone) / double(plan.slices.size()),
+                             "Decoding DICOM images");
+            return fits; // once int16 is known to overflow, the rest is wasted work
+        },
+        context);
+    return fits;
+}
+
+} // namespace
+
+DicomScan scanDicom(const std::string &path, const TaskContext &context)
+{
+    context.progress(0.0, "Listing DICOM files");
+    const std::vector<std::string> files = listFiles(path);
+    if (files.empty())
+        throw IoError(path + ": the folder holds no files");
+    DicomScan scan;
+    const std::vector<std::optional<DicomFileHeader>> headers = scanHeaders(files, scan.problems, context, 0.0, 1.0);
+    // Workers finish in any order; headless output must not depend on that.
+    std::sort(scan.problems.begin(), scan.problems.end());
+
+    std::map<std::string, std::shared_ptr<detail::DicomScannedHeaders>> groups;
+    std::vector<std::string> order;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        if (!headers[i])
+            continue;
+        // A file without SeriesInstanceUID cannot be matched with others: it is a series alone.
+        const std::string key = headers[i]->seriesUid.empty() ? "file:" + files[i] : headers[i]->seriesUid;
+        auto &group = groups[key];
+        if (!group) {
+            group = std::make_shared<detail::DicomScannedHeaders>();
+            order.push_back(key);
+        }
+        group->files.push_back(files[i]);
+        group->headers.push_back(*headers[i]);
+    }
+    for (const std::string &key : order) {
+        const auto &group = groups[key];
+        const DicomFileHeader &first = group->headers.front();
+        DicomSeriesInfo info;
+        info.seriesInstanceUid = first.seriesUid;
+        info.modality = first.modality;
+        info.description = first.description;
+        info.files = group->files;
+        info.rows = first.rows;
+        info.columns = first.columns;
+        for (const DicomFileHeader &h : group->headers)
+            info.frameCount += h.frames;
+        info.scannedHeaders = group;
+        scan.series.push_back(std::move(info));
+    }
+    std::stable_sort(scan.series.begin(), scan.series.end(),
+                     [](const DicomSeriesInfo &a, const DicomSeriesInfo &b) { return a.frameCount > b.frameCount; });
+    if (scan.series.empty()) {
+        std::string why;
+        for (std::size_t i = 0; i < scan.problems.size() && i < 3; ++i)
+            why += (i ? "; " : ": ") + scan.problems[i];
+        if (scan.problems.size() > 3)
+            why += "; and " + std::to_string(scan.problems.size() - 3) + " more";
+        throw IoError(path + ": no readable DICOM image" + why);
+    }
+    context.progress(1.0, "Reading DICOM headers");
+    return scan;
+}
+
+LoadResult loadDicomSeries(const DicomSeriesInfo &series, const TaskContext &context)
+{
+    if (series.files.empty())
+        throw IoError("the DICOM series " + series.seriesInstanceUid + " lists no files");
+    std::vector<DicomFileHeader> headers;
+    double decodeBegin = 0.0;
+    if (series.scannedHeaders && series.scannedHeaders->files == series.files) {
+        headers = series.scannedHeaders->headers;
+    } else {
+        std::vector<std::string> problems;
+        const auto scanned = scanHeaders(series.files, problems, context, 0.0, 0.1);
+        if (!problems.empty())
+            throw IoError(problems.front());
+        for (const auto &h : scanned)
+            headers.push_back(*h);
+        decodeBegin = 0.1;
+    }
+    context.throwIfCanceled();
+
+    const detail::DicomVolumePlan plan = detail::planDicomVolume(series.files, headers);
+    VoxelType type = plan.type;
+    const auto bytesFor = [&](VoxelType t) { return plan.geometry.voxelCount() * std::size_t(plan.channels) * voxelTypeSize(t); };
+    auto memory = std::make_unique<detail::SharedMemory>(bytesFor(type));
+    if (!decodeInto(*memory, plan, type, series.files, headers, context, decodeBegin, 1.0)) {
+        // Integral rescale, but some value left the int16 range: float32 keeps them all exactly.
+        type = VoxelType::Float32;
+        memory = std::make_unique<detail::SharedMemory>(bytesFor(type));
+        decodeInto(*memory, plan, type, series.files, headers, context, decodeBegin, 1.0);
+    }
+    std::shared_ptr<void> mapping = memory->map();
+    void *data = mapping.get();
+    LoadResult result{Volume(type, plan.geometry, plan.channels, std::move(mapping), data), plan.warnings};
+    ImageInfo &info = result.volume.info();
+    info.modality = headers.front().modality;
+    info.units = info.modality == "CT" && plan.channels == 1 ? "HU" : "";
+    info.description = headers.front().description;
+    info.sourcePath = sourceOf(series.files);
+    context.progress(1.0, "DICOM series loaded");
+    return result;
+}
+
+bool looksLikeDicom(const std::string &path)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    auto fileLooksLikeDicom = [](const fs::path &file) {
+        std::ifstream in(file, std::ios::binary);
+        unsigned char head[132] = {};
+        in.read(reinterpret_cast<char *>(head), sizeof head);
+        const std::streamsize n = in.gcount();
+        if (n == 132 && std::memcmp(head + 128, "DICM", 4) == 0)
+            return true;
+        // No preamble (old ACR-NEMA style): the first element is usually in group 0002 or 0008,
+        // little or big endian, with an explicit VR or a plausible 4-byte length.
+        if (n < 8)
+            return false;
+        const int groupLe = head[0] | (head[1] << 8), groupBe = (head[0] << 8) | head[1];
+        if (groupLe != 0x0002 && groupLe != 0x0008 && groupBe != 0x0008)
+            return false;
+        const bool explicitVr = std::isupper(head[4]) && std::isupper(head[5]);
+        const unsigned lengthLe = head[4] | (head[5] << 8) | (unsigned(head[6]) << 16) | (unsigned(head[7]) << 24);
+        return explicitVr || lengthLe < 1024;
+    };
+    if (fs::is_regular_file(path, ec))
+        return fileLooksLikeDicom(path);
+    if (!fs::is_directory(path, ec))
+        return false;
+    int checked = 0;
+    for (fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
+         !ec && it != end && checked < 32; it.increment(ec)) {
+        if (!it->is_regular_file(ec))
+            continue;
+        ++checked;
+        if (fileLooksLikeDicom(it->path()))
+            return true;
+    }
+    return false;
+}
+
+} // namespace carina::io

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+#include <carina/PluginHost.h>
+#include <carina/Version.h>
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QPluginLoader>
+#include <QRegularExpression>
+
+#include <cstdio>
+#include <memory>
+#include <set>
+
+namespace carina {
+
+namespace {
+
+void printFailure(const PluginRecord &record)
+{
+    std::fprintf(stderr, "carina: plugin %s: %s\n", qUtf8Printable(record.filePath), qUtf8Printable(record.error));
+}
+
+QString executableDir()
+{
+    // /proc/self/exe works before (and without) a QCoreApplication, so the host can be used
+    // from any tool; it is also what QCoreApplication::applicationDirPath() reads on Linux.
+    const QFileInfo exe(QStringLiteral("/proc/self/exe"));
+    return QFileInfo(exe.canonicalFilePath()).absolutePath();
+}
+
+// A text file or a truncated download named *.so gets a precise reason instead of Qt's
+// generic "not a valid Qt plugin".
+bool hasElfHeader(const QString &filePath)
+{
+    QFile file(filePath);
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    return file.read(4) == QByteArray("\x7f" "ELF", 4);
+}
+
+QStringList stringList(const QJsonValue &value)
+{
+    QStringList list;
+    for (const QJsonValue &item : value.toArray())
+        list << item.toString();
+    return list;
+}
+
+} // namespace
+
+bool isSdkCompatible(const QString &pluginSdk, QString *reason)
+{
+    static const QRegularExpression pattern(QStringLiteral("^(\\d+)\\.(\\d+)$"));
+    const QRegularExpressionMatch match = pattern.match(pluginSdk);
+    auto fail = [&](const QString &why) {
+        if (reason)
+            *reason = why;
+        return false;
+    };
+    if (!match.hasMatch())
+        return fail(QStringLiteral("invalid sdkVersion \"%1\" (expected \"major.minor\", e.g. \"%2\")")
+                        .arg(pluginSdk, QStringLiteral(CARINA_SDK_VERSION)));
+    const int major = match.captured(1).toInt();
+    const int minor = match.captured(2).toInt();
+    if (major != CARINA_SDK_VERSION_MAJOR)
+        return fail(QStringLiteral("built for Carina SDK %1, this host provides SDK %2 (the major version must match)")
+                        .arg(pluginSdk, QStringLiteral(CARINA_SDK_VERSION)));
+    if (minor > CARINA_SDK_VERSION_MINOR)
+        return fail(QStringLiteral("built for Carina SDK %1, newer than this host's SDK %2")
+                        .arg(pluginSdk, QStringLiteral(CARINA_SDK_VERSION)));
+    if (reason)
+        reason->clear();
+    return true;
+}
+
+PluginHost::PluginHost() = default;
+
+PluginHost::~PluginHost()
+{
+    // Deleting a QPluginLoader does not unload the library: controllers and QML types of the
+    // plugins may outlive the host, so the code stays mapped until the process exits.
+    qDeleteAll(m_loaders);
+}
+
+QStringList PluginHost::defaultSearchPaths()
+{
+    QStringList folders;
+    const QString fromEnvironment = qEnvironmentVariable("CARINA_PLUGIN_PATH");
+    for (const QString &entry : fromEnvironment.split(QLatin1Char(':'), Qt::SkipEmptyParts)) {
+        // Like PATH, an empty or relative entry would mean "the current directory", and a
+        // library planted there would run inside the app: only absolute folders count.
+        if (QDir::isAbsolutePath(entry))
+            folders << QDir::cleanPath(entry);
+        else
+            std::fprintf(stderr, "carina: CARINA_PLUGIN_PATH: ignoring relative folder \"%s\"\n", qUtf8Printable(entry));
+    }
+    const QString exeDir = executableDir();
+    auto add = [&](const QString &folder) {
+        const QString clean = QDir::cleanPath(folder);
+        if (!folders.contains(clean))
+            folders << clean;
+    };
+    // The build tree (build/bin + build/lib/carina/plugins) and a prefix whose libdir is "lib".
+    add(exeDir + QStringLiteral("/../lib/carina/plugins"));
+#ifdef CARINA_PLUGIN_INSTALL_DIR_RELATIVE
+    // An installed multiarch layout: /usr/bin + /usr/lib/<triplet>/carina/plugins, wherever the
+    // prefix was moved to.
+    add(exeDir + QStringLiteral("/../" CARINA_PLUGIN_INSTALL_DIR_RELATIVE));
+#endif
+#ifdef CARINA_PLUGIN_INSTALL_DIR_ABSOLUTE
+    add(QStringLiteral(CARINA_PLUGIN_INSTALL_DIR_ABSOLUTE));
+#endif
+    return folders;
+}
+
+void PluginHost::discover(const QStringList &folders)
+{
+    const QStringList searched = folders.isEmpty() ? defaultSearchPaths() : folders;
+    std::set<QString> seenFolders;
+    for (const QString &folder : searched) {
+        if (!QDir::isAbsolutePath(folder))
+            continue; // never the current directory, whoever asks
+        const QString canonical = QFileInfo(folder).canonicalFilePath();
+        if (canonical.isEmpty() || !seenFolders.insert(canonical).second)
+            continue;
+        const QDir dir(canonical);
+        const QStringList names = dir.entryList({QStringLiteral("*.so")}, QDir::Files | QDir::Readable, QDir::Name);
+        for (const QString &name : names)
+            consider(dir.absoluteFilePath(name));
+    }
+}
+
+void PluginHost::consider(const QString &filePath)
+{
+    const QString canonical = QFileInfo(filePath).canonicalFilePath();
+    for (const PluginRecord &existing : m_records)
+        if (QFileInfo(existing.filePath).canonicalFilePath() == canonical)
+            return; // the same file reached through two search folders
+
+    PluginRecord record;
+    record.filePath = filePath;
+    auto fail = [&](const QString &reason) {
+        record.error = reason;
+        printFailure(record);
+        m_records.push_back(std::move(record));
+    };
+
+    if (!hasElfHeader(filePath))
+        return fail(QStringLiteral("not a shared library (no ELF header)"));
+
+    // metaData() reads the JSON embedded in the file without running any of its code.
+    auto loader = std::make_unique<QPluginLoader>(filePath);
+    const QJsonObject raw = loader->metaData();
+    if (raw.isEmpty())
+        return fail(QStringLiteral("not a Qt plugin (no plugin metadata)"));
+    const QString iid = raw.value(QStringLiteral("IID")).toString();
+    if (iid != QLatin1String(CARINA_PLUGIN_IID))
+        return fail(QStringLiteral("not a Carina plugin: interface \"%1\", expected \"%2\"").arg(iid, QStringLiteral(CARINA_PLUGIN_IID)));
+
+    const QJsonObject meta = raw.value(QStringLiteral("MetaData")).toObject();
+    record.metaData = meta;
+    record.id = meta.value(QStringLiteral("id")).toString();
+    record.name = meta.value(QStringLiteral("name")).toString();
+    record.description = meta.value(QStringLiteral("description")).toString();
+    record.version = meta.value(QStringLiteral("version")).toString();
+    record.sdkVersion = meta.value(QStringLiteral("sdkVersion")).toString();
+    record.icon = meta.value(QStringLiteral("icon")).toString();
+    record.inputs = stringList(meta.value(QStringLiteral("inputs")));
+
+    QStringList missing;
+    for (const char *key : {"id", "name", "sdkVersion"})
+        if (!meta.value(QLatin1String(key)).isString() || meta.value(QLatin1String(key)).toString().isEmpty())
+            missing << QLatin1String(key);
+    if (!missing.isEmpty())
+        return fail(QStringLiteral("metadata lacks %1 (a non-empty string each)").arg(missing.join(QStringLiteral(", "))));
+    static const QRegularExpression idPattern(QStringLiteral("^[a-z][a-z0-9_-]*$"));
+    if (!idPattern.match(record.id).hasMatch())
+        return fail(QStringLiteral("invalid id \"%1\" (lower-case letters, digits, '-' and '_', starting with a letter)").arg(record.id));
+    QString reason;
+    if (!isSdkCompatible(record.sdkVersion, &reason))
+        return fail(reason);
+    // Only a loaded plugin claims its id, so a broken first copy does not hide a good second one.
+    if (const PluginRecord *first = find(record.id))
+        return fail(QStringLiteral("duplicate id \"%1\" (already loaded from %2)").arg(record.id, first->filePath));
+
+    // Bind every symbol now: with lazy binding a missing symbol would abort the whole process
+    // the first time the plugin calls it; resolved at load it is just a failed plugin.
+    loader->setLoadHints(QLibrary::ResolveAllSymbolsHint);
+    if (!loader->load())
+        return fail(QStringLiteral("cannot load: %1").arg(loader->errorString()));
+    QObject *instance = loader->instance();
+    auto *plugin = qobject_cast<ProcessingPlugin *>(instance);
+    if (!plugin)
+        return fail(instance ? QStringLiteral("the plugin object does not implement carina::ProcessingPlugin")
+                             : QStringLiteral("cannot create the plugin object: %1").arg(loader->errorString()));
+    record.plugin = plugin;
+    record.loaded = true;
+    m_records.push_back(std::move(record));
+    m_loaders.push_back(loader.release());
+}
+
+const PluginRecord *PluginHost::find(const QString &id) const
+{
+    for (const PluginRecord &record : m_records)
+        if (record.loaded && record.id == id)
+            return &record;
+    return nullptr;
+}
+
+std::vector<HeadlessCommand> PluginHost::headlessCommands() const
+{
+    std::vector<HeadlessCommand> commands;
+    std::set<QString> names;
+    for (const PluginRecord &record : m_records) {
+        if (!record.loaded)
+            continue;
+        for (HeadlessCommand &command : record.plugin->headlessCommands()) {
+            if (!names.insert(command.name).second) {
+                std::fprintf(stderr, "carina: plugin %s: headless command \"%s\" already defined, ignored\n",
+                             qUtf8Printable(record.filePath), qUtf8Printable(command.name));
+                continue;
+            }
+            commands.push_back(std::move(command));
+        }
+    }
+    return commands;
+}
+
+} // namespace carina

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+#include "IntensityController.h"
+
+#include <QFuture>
+#include <QVariantMap>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <array>
+#include <exception>
+
+namespace carina::intensity {
+
+namespace {
+
+struct Preset
+{
+    const char *id;
+    const char *title;
+    double center;
+    double width;
+};
+
+// Radiology's usual CT windows (HU); "auto" is computed from the histogram.
+constexpr std::array<Preset, 4> fixedPresets{{
+    {"lung", QT_TRANSLATE_NOOP("IntensityController", "Lung"), -600.0, 1500.0},
+    {"mediastinum", QT_TRANSLATE_NOOP("IntensityController", "Mediastinum"), 40.0, 400.0},
+    {"bone", QT_TRANSLATE_NOOP("IntensityController", "Bone"), 400.0, 1800.0},
+    {"brain", QT_TRANSLATE_NOOP("IntensityController", "Brain"), 40.0, 80.0},
+}};
+
+struct Outcome
+{
+    algo::Histogram histogram;
+    QString error;
+    bool canceled = false;
+};
+
+} // namespace
+
+IntensityController::IntensityController(Document *document, QObject *parent)
+    : QObject(parent), m_document(document)
+{
+    // A zero-interval single shot folds a burst of changes (a cursor dragged across a slice)
+    // into one computation at the next turn of the event loop.
+    m_refreshTimer.setSingleShot(true);
+    m_refreshTimer.setInterval(0);
+    connect(&m_refreshTimer, &QTimer::timeout, this, &IntensityController::refresh);
+    if (m_document) {
+        connect(m_document, &Document::imageChanged, this, &IntensityController::scheduleRefresh);
+        connect(m_document, &Document::cursorChanged, this, [this] {
+            if (m_useRoi)
+                scheduleRefresh();
+        });
+        scheduleRefresh();
+    }
+}
+
+IntensityController::~IntensityController()
+{
+    if (m_task)
+        m_task->cancel();
+}
+
+void IntensityController::setBins(int bins)
+{
+    bins = std::clamp(bins, 2, 1024);
+    if (bins == m_bins)
+        return;
+    m_bins = bins;
+    emit binsChanged();
+    scheduleRefresh();
+}
+
+void IntensityController::setUseRoi(bool useRoi)
+{
+    if (useRoi == m_useRoi)
+        return;
+    m_useRoi = useRoi;
+    emit roiChanged();
+    scheduleRefresh();
+}
+
+void IntensityController::setRoiSizeMm(double sizeMm)
+{
+    sizeMm = std::clamp(sizeMm, 1.0, 1000.0);
+    if (sizeMm == m_roiSizeMm)
+        return;
+    m_roiSizeMm = sizeMm;
+    emit roiChanged();
+    if (m_useRoi)
+        scheduleRefresh();
+}
+
+void IntensityController::setLogScale(bool logScale)
+{
+    if (logScale == m_logScale)
+        return;
+    m_logScale = logScale;
+    emit logScaleChanged();
+}
+
+QList<qreal> IntensityController::counts() const
+{
+    QList<qreal> list;
+    list.reserve(qsizetype(m_histogram.counts.size()));
+    for (std::uint64_t c : m_histogram.counts)
+        list.append(qreal(c));
+    return list;
+}
+
+QList<qreal> IntensityController::edges() const
+{
+    return QList<qreal>(m_histogram.edges.begin(), m_histogram.edges.end());
+}
+
+QVariantList IntensityController::presets() const
+{
+    QVariantList list;
+    for (const Preset &preset : fixedPresets)
+        list.append(QVariantMap{{QStringLiteral("id"), QString::fromLatin1(preset.id)},
+                                {QStringLiteral("title"), tr(preset.title)},
+                                {QStringLiteral("center"), preset.center},
+                                {QStringLiteral("width"), preset.width}});
+    list.append(QVariantMap{{QStringLiteral("id"), QStringLiteral("auto")},
+                            {QStringLiteral("title"), tr("Auto")},
+                            {QStringLiteral("center"), QVariant()},
+                            {QStringLiteral("width"), QVariant()}});
+    return list;
+}
+
+bool IntensityController::applyPreset(const QString &id)
+{
+    if (!m_document)
+        return false;
+    for (const Preset &preset : fixedPresets) {
+        if (id == QLatin1String(preset.id)) {
+            m_document->setWindow(preset.center, preset.width);
+            return true;
+        }
+    }
+    if (id == QLatin1String("auto") && hasHistogram()) {
+        const double low = m_histogram.percentile(0.01);
+        const double high = m_histogram.percentile(0.99);
+        m_document->setWindow(0.5 * (low + high), std::max(high - low, 1.0));
+        return true;
+    }
+    return false;
+}
+
+void IntensityController::scheduleRefresh()
+{
+    m_refreshTimer.start();
+}
+
+void IntensityController::refresh()
+{
+    m_refreshTimer.stop();
+    if (m_task)
+        m_task->cancel();
+    const quint64 generation = ++m_generation;
+    if (!m_document || !m_document->hasImage()) {
+        m_task.reset();
+        m_units.clear();
+        finish(generation, {}, {}, false);
+        return;
+    }
+
+    const Volume image = m_document->image(); // shares the voxels, no copy
+    algo::HistogramOptions options;
+    options.bins = m_bins;
+    if (m_useRoi) {
+        const QVector3D c = m_document->cursorIndex();
+        options.region = algo::boxAroundIndex(image.geometry(), Eigen::Vector3d(c.x(), c.y(), c.z()), m_roiSizeMm);
+    }
+    m_units = QString::fromStdString(image.info().units);
+    auto task = std::make_shared<TaskContext>();
+    m_task = task;
+    setBusy(true);
+    QtConcurrent::run([image, options, task]() {
+        Outcome outcome;
+        try {
+            outcome.histogram = algo::computeHistogram(image, options, *task);
+        } catch (const TaskCanceled &) {
+            outcome.canceled = true;
+        } catch (const std::exception &e) {
+            outcome.error = QString::fromUtf8(e.what());
+        }
+        return outcome;
+    }).then(this, [this, generation](const Outcome &outcome) {
+        finish(generation, outcome.histogram, outcome.error, outcome.canceled);
+    });
+}
+
+void IntensityController::finish(quint64 generation, const algo::Histogram &histogram, const QString &error,
+                                 bool canceled)
+{
+    if (generation != m_generation || canceled)
+        return; // a newer request owns the panel now
+    m_task.reset();
+    m_histogram = histogram;
+    setError(error);
+    setBusy(false);
+    emit histogramChanged();
+}
+
+void IntensityController::setBusy(bool busy)
+{
+    if (busy == m_busy)
+        return;
+    m_busy = busy;
+    emit busyChanged();
+}
+
+void IntensityController::setError(const QString &error)
+{
+    if (error == m_error)
+        return;
+    m_error = error;
+    emit errorChanged();
+}
+
+} // namespace carina::intensity

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+#include "AppController.h"
+
+#include <carina/io/IoError.h>
+#include <carina/io/VolumeReader.h>
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSettings>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <atomic>
+#include <cmath>
+
+namespace carina {
+
+namespace {
+
+constexpr int kMaxRecent = 10;
+const char *const kRecentKey = "recentFiles";
+
+QStringList toQStringList(const std::vector<std::string> &list)
+{
+    QStringList out;
+    for (const std::string &s : list)
+        out << QString::fromStdString(s);
+    return out;
+}
+
+QVariantMap describe(const io::DicomSeriesInfo &s)
+{
+    return {{QStringLiteral("uid"), QString::fromStdString(s.seriesInstanceUid)},
+            {QStringLiteral("description"), QString::fromStdString(s.description)},
+            {QStringLiteral("modality"), QString::fromStdString(s.modality)},
+            {QStringLiteral("slices"), s.frameCount},
+            {QStringLiteral("rows"), s.rows},
+            {QStringLiteral("columns"), s.columns}};
+}
+
+// Files the scan skipped. A README or checksum list beside the slices is normal and only
+// logged; a damaged DICOM file is something the reader should know about.
+void addScanProblems(const std::vector<std::string> &problems, std::vector<std::string> &warnings)
+{
+    for (const std::string &problem : problems) {
+        if (problem.find("not a DICOM file") != std::string::npos)
+            qInfo("carina: skipped %s", problem.c_str());
+        else
+            warnings.push_back(problem);
+    }
+}
+
+} // namespace
+
+AppController::AppController(const PluginHost *host, QObject *parent)
+    : QObject(parent), m_host(host), m_document(new Document(this)), m_plugins(new PluginListModel(this))
+{
+    m_plugins->reset(host);
+    m_recentFiles = QSettings().value(QLatin1String(kRecentKey)).toStringList();
+    connect(m_document, &Document::imageChanged, this, &AppController::unitsChanged);
+}
+
+AppController::~AppController()
+{
+    // A worker still reading must not call back into a dead object: cancel and wait.
+    if (m_task)
+        m_task->cancel();
+    if (m_watcher) {
+        m_watcher->disconnect(this);
+        m_watcher->waitForFinished();
+    }
+}
+
+QString AppController::units() const
+{
+    return m_document->hasImage() ? QString::fromStdString(m_document->image().info().units) : QString();
+}
+
+QString AppController::currentPath() const
+{
+    return m_document->hasImage() ? QString::fromStdString(m_document->image().info().sourcePath) : QString();
+}
+
+QString AppController::toLocalPath(const QVariant &pathOrUrl)
+{
+    if (pathOrUrl.metaType() == QMetaType::fromType<QUrl>()) {
+        const QUrl url = pathOrUrl.toUrl();
+        return url.isLocalFile() ? url.toLocalFile() : url.toString();
+    }
+    const QString text = pathOrUrl.toString();
+    if (text.startsWith(QLatin1String("file:")))
+        return QUrl(text).toLocalFile();
+    return text;
+}
+
+void AppController::openPath(const QVariant &pathOrUrl)
+{
+    const QString path = toLocalPath(pathOrUrl);
+    if (path.isEmpty()) {
+        setError(tr("Nothing to open: no file or folder given."));
+        return;
+    }
+    const QFileInfo info(path);
+    if (!info.exists()) {
+        setError(tr("%1: no such file or folder.").arg(QDir::toNativeSeparators(path)));
+        return;
+    }
+    dismissSeriesChoice();
+    const std::string p = QFile::encodeName(info.absoluteFilePath()).toStdString();
+    const bool folder = info.isDir();
+    start(info.absoluteFilePath(), tr("Opening %1").arg(info.fileName()), [p, folder](const TaskContext &context) {
+        Outcome outcome;
+        // A folder may hold several series: scan first so the user can choose, and load the
+        // chosen one from the scan without reading the headers again.
+        if (folder && io::looksLikeDicom(p)) {
+            context.progress(0.0, "Scanning DICOM files");
+            io::DicomScan scan = io::scanDicom(p, context);
+            if (scan.series.size() > 1) {
+                outcome.scan = std::move(scan);
+                return outcome;
+            }
+            if (!scan.series.empty()) {
+                outcome.result = io::loadDicomSeries(scan.series.front(), context);
+                addScanProblems(scan.problems, outcome.result->warnings);
+                return outcome;
+            }
+        }
+        outcome.result = io::readVolume(p, {}, context);
+        return outcome;
+    });
+}
+
+void AppController::openSeries(int index)
+{
+    if (!m_pendingScan || index < 0 || index >= int(m_pendingScan->series.size()))
+        return;
+    const io::DicomSeriesInfo series = m_pendingScan->series[std::size_t(index)];
+    const std::vector<std::string> problems = m_pendingScan->problems;
+    const QString path = m_pendingPath;
+    dismissSeriesChoice();
+    start(path, tr("Reading series %1").arg(QString::fromStdString(series.description)),
+          [series, problems](const TaskContext &context) {
+              Outcome outcome;
+              outcome.result = io::loadDicomSeries(series, context);
+              addScanProblems(problems, outcome.result->warnings);
+              return outcome;
+          });
+}
+
+void AppController::dismissSeriesChoice()
+{
+    m_pendingScan.reset();
+    m_pendingPath.clear();
+    if (!m_seriesChoices.isEmpty()) {
+        m_seriesChoices.clear();
+        emit seriesChoicesChanged();
+    }
+}
+
+void AppController::start(const QString &path, const QString &what, Job job)
+{
+    cancel();
+    const int generation = ++m_generation;
+
+    // Progress arrives on worker threads, often thousands of times: forward at most every
+    // half percent (or on a new message), queued to the UI thread.
+    auto lastSent = std::make_shared<std::atomic<int>>(-1);
+    QPointer<AppController> self(this);
+    auto task = std::make_shared<TaskContext>([self, generation, lastSent](double fraction, const std::string &message) {
+        const int step = int(std::lround(std::clamp(fraction, 0.0, 1.0) * 200.0));
+        if (message.empty() && lastSent->exchange(step) == step)
+            return;
+        lastSent->store(step);
+        const QString text = QString::fromStdString(message);
+        if (!self)
+            return;
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, generation, fraction, text] {
+                if (!self || generation != self->m_generation)
+                    return;
+                self->m_progress = std::clamp(fraction, 0.0, 1.0);
+                if (!text.isEmpty())
+                    self->m_progressMessage = text;
+                emit self->progressChanged();
+            },
+            Qt::QueuedConnection);
+    });
+    m_task = task;
+    m_progress = 0.0;
+    m_progressMessage = what;
+    emit progressChanged();
+    setBusy(true);
+
+    auto *watcher = new QFutureWatcher<Outcome>(this);
+    m_watcher = watcher;
+    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation, path] {
+        Outcome outcome = watcher->result();
+        if (m_watcher == watcher)
+            m_watcher = nullptr;
+        watcher->deleteLater();
+        finish(generation, path, std::move(outcome));
+    });
+    watcher->setFuture(QtConcurrent::run([job = std::move(job), task] {
+        Outcome outcome;
+        try {
+            outcome = job(*task);
+        } catch (const TaskCanceled &) {
+            outcome.canceled = true;
+        } catch (const std::bad_alloc &) {
+            outcome.error = QObject::tr("Not enough memory to load this image.");
+        } catch (const std::exception &e) {
+            outcome.error = QString::fromUtf8(e.what());
+        }
+        if (task->isCanceled() && outcome.error.isEmpty())
+            outcome.canceled = true;
+        return outcome;
+    }));
+}
+
+void AppController::finish(int generation, const QString &path, Outcome outcome)
+{
+    if (generation != m_generation)
+        return; // a newer request replaced this one
+    m_task.reset();
+    setBusy(false);
+    if (outcome.canceled) {
+        m_progressMessage = tr("Canceled");
+        emit progressChanged();
+        return;
+    }
+    if (!outcome.error.isEmpty()) {
+        setError(outcome.error);
+        return;
+    }
+    if (outcome.scan) {
+        m_pendingScan = std::move(outcome.scan);
+        m_pendingPath = path;
+        m_seriesChoices.clear();
+        for (const io::DicomSeriesInfo &s : m_pendingScan->series)
+            m_seriesChoices << describe(s);
+        emit seriesChoicesChanged();
+        return;
+    }
+    if (!outcome.result || outcome.result->volume.isNull()) {
+        setError(tr("%1: no image found.").arg(QDir::toNativeSeparators(path)));
+        return;
+    }
+    Volume volume = outcome.result->volume;
+    if (volume.info().sourcePath.empty())
+        volume.info().sourcePath = QFile::encodeName(path).toStdString();
+    setError(QString());
+    m_document->setImage(volume, toQStringList(outcome.result->warnings));
+    addRecent(path);
+    emit loaded();
+}
+
+void AppController::cancel()
+{
+    if (m_task)
+        m_task->cancel();
+}
+
+void AppController::setBusy(bool busy)
+{
+    if (m_busy == busy)
+        return;
+    m_busy = busy;
+    emit busyChanged();
+}
+
+void AppController::setError(const QString &message)
+{
+    if (m_lastError != message) {
+        m_lastError = message;
+        emit lastErrorChanged();
+    }
+    if (!message.isEmpty())
+        emit loadError(message);
+}
+
+void AppController::addRecent(const QString &path)
+{
+    m_recentFiles.removeAll(path);
+    m_recentFiles.prepend(path);
+    while (m_recentFiles.size() > kMaxRecent)
+        m_recentFiles.removeLast();
+    QSettings().setValue(QLatin1String(kRecentKey), m_recentFiles);
+    emit recentFilesChanged();
+}
+
+void AppController::clearRecentFiles()
+{
+    m_recentFiles.clear();
+    QSettings().remove(QLatin1String(kRecentKey));
+    emit recentFilesChanged();
+}
+
+QObject *AppController::controllerFor(const QString &pluginId)
+{
+    if (QObject *existing = m_controllers.value(pluginId))
+        return existing;
+    const PluginRecord *record = m_host ? m_host->find(pluginId) : nullptr;
+    if (!record || !record->loaded || !record->plugin)
+        return nullptr;
+    QObject *controller = record->plugin->createController(m_document, this);
+    if (!controller)
+        return nullptr;
+    // QML must not garbage-collect what an invokable returned: this object owns it.
+    QQmlEngine::setObjectOwnership(controller, QQmlEngine::CppOwnership);
+    m_controllers.insert(pluginId, controller);
+    return controller;
+}
+
+QUrl AppController::panelUrlFor(const QString &pluginId) const
+{
+    const PluginRecord *record = m_host ? m_host->find(pluginId) : nullptr;
+    return record && record->loaded && record->plugin ? record->plugin->panelUrl() : QUrl();
+}
+
+} // namespace carina

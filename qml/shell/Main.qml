@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Dialogs
+import QtQuick.Layouts
+import Carina.Shell
+
+// The Carina shell: tool bar, plugin tiles, the four views, the active plugin's panel in a
+// drawer, and the status line. Gets its AppController from the application.
+ApplicationWindow {
+    id: window
+
+    required property AppController controller
+    readonly property Document document: controller.document
+    readonly property bool portrait: height > width
+    property string activePluginId: ""
+    property string activePluginName: ""
+    property string errorText: ""
+    property bool warningsDismissed: false
+
+    function openPlugin(pluginId, name) {
+        if (activePluginId === pluginId && pluginDrawer.opened) {
+            pluginDrawer.close()
+            return
+        }
+        const panel = controller.panelUrlFor(pluginId)
+        const pluginController = controller.controllerFor(pluginId)
+        if (panel.toString().length === 0 || pluginController === null) {
+            errorText = qsTr("The tool \u201c%1\u201d has no panel or could not start.").arg(name)
+            return
+        }
+        activePluginId = pluginId
+        activePluginName = name
+        panelLoader.setSource(panel, { "controller": pluginController, "document": window.document })
+        pluginDrawer.open()
+    }
+
+    function applyPreset(center, width) {
+        document.setWindow(center, width)
+    }
+
+    width: 1280
+    height: 800
+    minimumWidth: 480
+    minimumHeight: 480
+    visible: true
+    title: document.hasImage ? document.imageName + " \u2014 Carina" : "Carina"
+    color: Theme.background
+
+    header: ToolBar {
+        id: toolBar
+        implicitHeight: Theme.touchTarget + 8
+        background: Rectangle {
+            color: Theme.panel
+            Rectangle {
+                anchors.bottom: parent.bottom
+                width: parent.width
+                height: 1
+                color: Theme.divider
+            }
+        }
+
+        RowLayout {
+            anchors.fill: parent
+            anchors.leftMargin: Theme.spacing
+            anchors.rightMargin: Theme.spacing
+            spacing: 2
+
+            Text {
+                text: "Carina"
+                color: Theme.accent
+                font.pixelSize: Theme.fontLarge + 1
+                font.bold: true
+                font.letterSpacing: 1
+                Layout.rightMargin: Theme.spacing
+                visible: !window.portrait || window.width > 700
+            }
+            TouchButton {
+                objectName: "openFileButton"
+                glyph: "\u23cf"
+                text: window.portrait ? "" : qsTr("Open")
+                tip: qsTr("Open a file (DICOM, NIfTI, PNG, JPEG, TIFF)")
+                onClicked: fileDialog.open()
+            }
+            TouchButton {
+                glyph: "\u25a4"
+                text: window.portrait ? "" : qsTr("Folder")
+                tip: qsTr("Open a folder of DICOM files")
+                onClicked: folderDialog.open()
+            }
+            TouchButton {
+                id: recentButton
+                glyph: "\u2630"
+                text: window.portrait ? "" : qsTr("Recent")
+                tip: qsTr("Recently opened")
+                enabled: controller.recentFiles.length > 0
+                onClicked: recentMenu.popup(recentButton, 0, recentButton.height)
+            }
+            ToolSeparator {}
+            TouchButton {
+                glyph: viewArea.focusLayout ? "\u25a3" : "\u229e"
+                text: window.portrait ? "" : viewArea.layoutMode === ViewArea.Layout.Auto ? qsTr("Auto")
+                                            : viewArea.layoutMode === ViewArea.Layout.Grid ? qsTr("Grid") : qsTr("Focus")
+                tip: qsTr("Layout: automatic, 2\u00d72 grid, or one large view")
+                onClicked: viewArea.layoutMode = (viewArea.layoutMode + 1) % 3
+            }
+            TouchButton {
+                id: windowModeButton
+                objectName: "windowModeButton"
+                glyph: "\u25d0"
+                text: window.portrait ? "" : qsTr("Window")
+                tip: qsTr("Drag to change the window: up/down level, left/right width")
+                checkable: true
+            }
+            TouchButton {
+                id: presetButton
+                glyph: "\u25be"
+                text: qsTr("Presets")
+                tip: qsTr("Window presets")
+                enabled: document.hasImage
+                onClicked: presetMenu.popup(presetButton, 0, presetButton.height)
+            }
+            TouchButton {
+                glyph: "\u2922"
+                text: window.portrait ? "" : qsTr("Fit")
+                tip: qsTr("Fit all views (or double tap a view)")
+                onClicked: viewArea.resetViews()
+            }
+            Item { Layout.fillWidth: true }
+            Text {
+                Layout.maximumWidth: window.width * 0.3
+                visible: document.hasImage && !window.portrait
+                text: document.imageName
+                color: Theme.textDim
+                font.pixelSize: Theme.fontNormal
+                elide: Text.ElideMiddle
+            }
+        }
+    }
+
+    footer: StatusBar {
+        id: statusBar
+        document: window.document
+        units: controller.units
+    }
+
+    Menu {
+        id: recentMenu
+        Instantiator {
+            model: controller.recentFiles
+            delegate: MenuItem {
+                required property string modelData
+                text: modelData
+                onTriggered: controller.openPath(modelData)
+            }
+            onObjectAdded: (index, object) => recentMenu.insertItem(index, object)
+            onObjectRemoved: (index, object) => recentMenu.removeItem(object)
+        }
+        MenuSeparator {}
+        MenuItem {
+            text: qsTr("Clear list")
+            onTriggered: controller.clearRecentFiles()
+        }
+    }
+
+    Menu {
+        id: presetMenu
+        // Window centre / width in HU, as radiology departments use them.
+        MenuItem { text: qsTr("Lung  (L \u2212600, W 1500)"); onTriggered: window.applyPreset(-600, 1500) }
+        MenuItem { text: qsTr("Mediastinum  (L 40, W 400)"); onTriggered: window.applyPreset(40, 400) }
+        MenuItem { text: qsTr("Bone  (L 400, W 1800)"); onTriggered: window.applyPreset(400, 1800) }
+        MenuItem { text: qsTr("Brain  (L 40, W 80)"); onTriggered: window.applyPreset(40, 80) }
+        MenuSeparator {}
+        MenuItem {
+            text: qsTr("Full range")
+            onTriggered: window.applyPreset((document.minValue + document.maxValue) / 2,
+                                            Math.max(1, document.maxValue - document.minValue))
+        }
+    }
+
+    FileDialog {
+        id: fileDialog
+        title: qsTr("Open an image")
+        nameFilters: [qsTr("Images (*.dcm *.DCM *.nii *.nii.gz *.png *.jpg *.jpeg *.tif *.tiff)"), qsTr("All files (*)")]
+        onAccepted: controller.openPath(selectedFile)
+    }
+
+    FolderDialog {
+        id: folderDialog
+        title: qsTr("Open a DICOM folder")
+        onAccepted: controller.openPath(selectedFolder)
+    }
+
+    SeriesDialog {
+        id: seriesDialog
+        anchors.centerIn: parent
+        series: controller.seriesChoices
+        onSeriesChosen: (index) => controller.openSeries(index)
+        onRejected: controller.dismissSeriesChoice()
+    }
+
+    Connections {
+        target: controller
+        function onLoadError(message) {
+            window.errorText = message
+        }
+        function onLoaded() {
+            window.errorText = ""
+            window.warningsDismissed = false
+        }
+        function onSeriesChoicesChanged() {
+            if (controller.seriesChoices.length > 0)
+                seriesDialog.open()
+        }
+    }
+
+    Shortcut {
+        sequence: StandardKey.Open
+        onActivated: fileDialog.open()
+    }
+
+    GridLayout {
+        anchors.fill: parent
+        flow: window.portrait ? GridLayout.TopToBottom : GridLayout.LeftToRight
+        rowSpacing: 0
+        columnSpacing: 0
+
+        ToolTiles {
+            id: tiles
+            objectName: "toolTiles"
+            // No plugins at all: give the space to the images (`carina --list-plugins` says why).
+            visible: count > 0
+            Layout.fillHeight: !window.portrait
+            Layout.fillWidth: window.portrait
+            Layout.preferredWidth: window.portrait ? window.width : tileSize + 2 * Theme.spacing
+            Layout.preferredHeight: window.portrait ? tileSize * 0.8 + 2 * Theme.spacing : window.height
+            orientation: window.portrait ? ListView.Horizontal : ListView.Vertical
+            leftMargin: Theme.spacing
+            rightMargin: Theme.spacing
+            topMargin: Theme.spacing
+            bottomMargin: Theme.spacing
+            model: controller.plugins
+            activeId: pluginDrawer.opened ? window.activePluginId : ""
+            onActivated: (pluginId, name) => window.openPlugin(pluginId, name)
+        }
+
+        ViewArea {
+            id: viewArea
+            objectName: "viewArea"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            document: window.document
+            windowMode: windowModeButton.checked
+            onProbed: (info) => statusBar.probe = info
+
+            // Nothing open yet: say what can be opened.
+            Column {
+                anchors.centerIn: parent
+                spacing: Theme.spacing
+                visible: !document.hasImage && !controller.busy
+                Text {
+                    anchors.horizontalCenter: parent.horizontalCenter
+                    text: qsTr("Open a DICOM folder, a NIfTI volume or an image")
+                    color: Theme.text
+                    font.pixelSize: Theme.fontLarge
+                }
+                Row {
+                    anchors.horizontalCenter: parent.horizontalCenter
+                    spacing: Theme.spacing
+                    Button { text: qsTr("Open file\u2026"); onClicked: fileDialog.open() }
+                    Button { text: qsTr("Open folder\u2026"); onClicked: folderDialog.open() }
+                }
+            }
+
+            Column {
+                anchors.top: parent.top
+                anchors.horizontalCenter: parent.horizontalCenter
+                anchors.topMargin: Theme.spacing
+                width: Math.min(parent.width - 2 * Theme.spacing, 720)
+                spacing: Theme.spacing
+
+                Banner {
+                    objectName: "errorBanner"
+                    width: parent.width
+                    visible: window.errorText.length > 0
+                    isError: true
+                    title: document.hasImage ? qsTr("Could not open \u2014 the current image stays open")
+                                             : qsTr("Could not open")
+                    message: window.errorText
+                    onDismissed: window.errorText = ""
+                }
+                Banner {
+                    objectName: "warningBanner"
+                    width: parent.width
+                    visible: document.hasImage && document.warnings.length > 0 && !window.warningsDismissed
+                    isError: false
+                    title: qsTr("Opened with %n warning(s)", "", document.warnings.length)
+                    message: document.warnings.join("\n")
+                    onDismissed: window.warningsDismissed = true
+                }
+            }
+
+            LoadingCard {
+                objectName: "loadingCard"
+                anchors.bottom: parent.bottom
+                anchors.horizontalCenter: parent.horizontalCenter
+                anchors.bottomMargin: Theme.spacing * 2
+                visible: controller.busy
+                progress: controller.progress
+                message: controller.progressMessage
+                onCanceled: controller.cancel()
+            }
+        }
+    }
+
+    Drawer {
+        id: pluginDrawer
+        edge: window.portrait ? Qt.BottomEdge : Qt.RightEdge
+        y: window.portrait ? window.height - height : toolBar.height
+        width: window.portrait ? window.width : Math.min(440, Math.max(320, window.width * 0.34))
+        height: window.portrait ? Math.round(window.height * 0.45) : window.height - toolBar.height - statusBar.height
+        modal: false
+        dim: false
+        interactive: opened
+        closePolicy: Popup.CloseOnEscape
+        background: Rectangle {
+            color: Theme.panel
+            border.color: Theme.divider
+        }
+
+        ColumnLayout {
+            anchors.fill: parent
+            spacing: 0
+            RowLayout {
+                Layout.fillWidth: true
+                Layout.leftMargin: Theme.spacing * 2
+                Layout.rightMargin: Theme.spacing
+                Text {
+                    Layout.fillWidth: true
+                    text: window.activePluginName
+                    color: Theme.text
+                    font.pixelSize: Theme.fontLarge
+                    font.bold: true
+                    elide: Text.ElideRight
+                }
+                TouchButton {
+                    glyph: "\u2715"
+                    tip: qsTr("Close the panel")
+                    onClicked: pluginDrawer.close()
+                }
+            }
+            Rectangle {
+                Layout.fillWidth: true
+                height: 1
+                color: Theme.divider
+            }
+            Loader {
+                id: panelLoader
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                Layout.margins: Theme.spacing
+                onStatusChanged: {
+                    if (status === Loader.Error)
+                        window.errorText = qsTr("The panel of \u201c%1\u201d failed to load (see the log).").arg(window.activePluginName)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+#pragma once
+
+#include <carina/PluginHost.h>
+
+#include <QAbstractListModel>
+#include <QQmlEngine>
+
+namespace carina {
+
+/// The plugins the host found, for the shell's tool tiles: loaded ones and failed ones with
+/// the reason. A snapshot of PluginHost::plugins() taken by reset().
+class PluginListModel : public QAbstractListModel
+{
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("Provided by AppController.plugins")
+    Q_PROPERTY(int count READ count NOTIFY countChanged)
+
+public:
+    enum Role { IdRole = Qt::UserRole + 1, NameRole, DescriptionRole, VersionRole, IconRole, LoadedRole, ErrorRole, FilePathRole };
+
+    explicit PluginListModel(QObject *parent = nullptr);
+
+    /// Takes the records of `host` (null = none); the host must outlive the model.
+    void reset(const PluginHost *host);
+    int count() const { return int(m_records.size()); }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    /// The record of row `row` as a map with the role names as keys (empty when out of range).
+    Q_INVOKABLE QVariantMap get(int row) const;
+
+signals:
+    void countChanged();
+
+private:
+    std::vector<PluginRecord> m_records;
+};
+
+} // namespace carina

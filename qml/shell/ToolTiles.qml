@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Carina.Shell
+
+// The plugins as tool tiles: a column at the side in landscape, a row in portrait. Plugins
+// that failed to load are shown greyed with the reason, so the user knows what is missing.
+ListView {
+    id: root
+
+    property string activeId: ""
+
+    signal activated(string pluginId, string name)
+
+    readonly property int tileSize: Math.round(Theme.touchTarget * 1.9)
+
+    clip: true
+    spacing: Theme.spacing
+    boundsBehavior: Flickable.StopAtBounds
+
+    header: Item {
+        width: root.orientation === ListView.Vertical ? root.width : 0
+        height: root.orientation === ListView.Vertical ? toolsLabel.implicitHeight + Theme.spacing : 0
+        Text {
+            id: toolsLabel
+            visible: root.orientation === ListView.Vertical
+            text: qsTr("TOOLS")
+            color: Theme.textDim
+            font.pixelSize: Theme.fontSmall - 1
+            font.letterSpacing: 1.2
+            anchors.horizontalCenter: parent.horizontalCenter
+        }
+    }
+
+    delegate: AbstractButton {
+        id: tile
+        required property string pluginId
+        required property string name
+        required property string description
+        required property bool loaded
+        required property string error
+
+        width: root.orientation === ListView.Vertical ? root.width : root.tileSize * 1.4
+        height: root.orientation === ListView.Vertical ? root.tileSize : root.height
+        enabled: loaded
+        hoverEnabled: true
+        ToolTip.visible: hovered || pressed
+        ToolTip.delay: 500
+        ToolTip.text: loaded ? description : qsTr("Not loaded: %1").arg(error)
+        onClicked: root.activated(pluginId, name)
+
+        background: Rectangle {
+            radius: Theme.radius
+            color: tile.pluginId === root.activeId ? Qt.rgba(0.29, 0.64, 0.87, 0.18)
+                                                  : tile.hovered ? Theme.panelRaised : Theme.panel
+            border.color: tile.pluginId === root.activeId ? Theme.accent : Theme.divider
+            border.width: 1
+        }
+        contentItem: ColumnLayout {
+            spacing: 2
+            opacity: tile.loaded ? 1 : 0.45
+            Rectangle {
+                Layout.alignment: Qt.AlignHCenter
+                width: Math.round(Theme.touchTarget * 0.7)
+                height: width
+                radius: width / 2
+                color: "transparent"
+                border.color: tile.loaded ? Theme.accent : Theme.textDim
+                border.width: 2
+                Text {
+                    anchors.centerIn: parent
+                    text: tile.name.length > 0 ? tile.name.charAt(0).toUpperCase() : "?"
+                    color: tile.loaded ? Theme.accent : Theme.textDim
+                    font.pixelSize: Theme.fontLarge
+                    font.bold: true
+                }
+            }
+            Text {
+                Layout.fillWidth: true
+                horizontalAlignment: Text.AlignHCenter
+                text: tile.name
+                color: Theme.text
+                font.pixelSize: Theme.fontSmall
+                wrapMode: Text.Wrap
+                maximumLineCount: 2
+                elide: Text.ElideRight
+            }
+            Text {
+                Layout.fillWidth: true
+                visible: !tile.loaded
+                horizontalAlignment: Text.AlignHCenter
+                text: tile.error
+                color: Theme.error
+                font.pixelSize: Theme.fontSmall - 2
+                wrapMode: Text.Wrap
+                maximumLineCount: 2
+                elide: Text.ElideRight
+            }
+        }
+    }
+
+    Text {
+        anchors.centerIn: parent
+        width: parent.width - 8
+        visible: root.count === 0
+        horizontalAlignment: Text.AlignHCenter
+        wrapMode: Text.Wrap
+        text: qsTr("No plugins found")
+        color: Theme.textDim
+        font.pixelSize: Theme.fontSmall
+    }
+}

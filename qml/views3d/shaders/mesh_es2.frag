@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+// Same lighting as mesh.frag for OpenGL 2 / OpenGL ES 2 contexts.
+#ifdef GL_ES
+precision highp float;
+#endif
+varying vec3 viewPosition;
+varying vec3 viewNormal;
+uniform vec3 baseColour;
+uniform float opacity;
+void main()
+{
+    vec3 n = normalize(viewNormal);
+    if (!gl_FrontFacing)
+        n = -n;
+    vec3 v = normalize(-viewPosition);
+    vec3 keyDir = normalize(vec3(-0.45, 0.55, 1.0));
+    vec3 fillDir = normalize(vec3(0.7, -0.25, 0.65));
+    float key = max(dot(n, keyDir), 0.0);
+    float fill = max(dot(n, fillDir), 0.0);
+    float spec = pow(max(dot(n, normalize(keyDir + v)), 0.0), 40.0);
+    float facing = max(dot(n, v), 0.0);
+    float rim = pow(1.0 - facing, 3.0);
+    vec3 ambient = mix(vec3(0.10, 0.10, 0.12), vec3(0.22, 0.22, 0.24), 0.5 + 0.5 * n.y);
+    vec3 colour = baseColour * (ambient + 0.72 * key + 0.22 * fill) + vec3(0.28 * spec) + vec3(0.10, 0.12, 0.16) * rim;
+    float alpha = clamp(opacity * (1.0 + 1.2 * rim), 0.0, 1.0);
+    gl_FragColor = vec4(colour, alpha);
+}

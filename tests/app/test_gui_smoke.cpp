@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+// Starts the shell as the app does, opens the bundled sample and checks that the three slice
+// views show an image. Saves the screenshots to the build folder.
+//
+// CARINA_SMOKE_INPUT (a file or folder) replaces the sample, CARINA_SMOKE_SIZE ("800x1280")
+// the window size, CARINA_SMOKE_OUTPUT the PNG path: the same test makes the docs' screenshots.
+#include "AppController.h"
+#include "GuiMain.h"
+#include "SliceView.h"
+
+#include <carina/PluginHost.h>
+
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QTest>
+
+#include <cmath>
+
+using namespace carina;
+
+namespace {
+
+// Grey-level variance of a rectangle: 0 for a blank (uniform) view.
+double variance(const QImage &image, const QRect &rect)
+{
+    const QRect r = rect.intersected(image.rect());
+    double sum = 0.0, sum2 = 0.0;
+    std::size_t n = 0;
+    for (int y = r.top(); y <= r.bottom(); y += 2)
+        for (int x = r.left(); x <= r.right(); x += 2) {
+            const double g = qGray(image.pixel(x, y));
+            sum += g;
+            sum2 += g * g;
+            ++n;
+        }
+    if (n == 0)
+        return 0.0;
+    const double mean = sum / double(n);
+    return sum2 / double(n) - mean * mean;
+}
+
+// Items by objectName through the visual tree (QObject parents differ inside ApplicationWindow).
+QQuickItem *findItem(QQuickItem *root, const QString &name)
+{
+    if (root->objectName() == name)
+        return root;
+    for (QQuickItem *child : root->childItems())
+        if (QQuickItem *found = findItem(child, name))
+            return found;
+    return nullptr;
+}
+
+} // namespace
+
+class TestGuiSmoke : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        QCoreApplication::setOrganizationName(QStringLiteral("CarinaTests"));
+        configureShellStyle();
+    }
+
+    void shell_shows_the_sample_in_three_slice_views()
+    {
+        QString input = qEnvironmentVariable("CARINA_SMOKE_INPUT");
+        if (input.isEmpty())
+            input = findBundledSample();
+        if (input.isEmpty())
+            QSKIP("the bundled sample (data/sample/lungpetctdx-a0002) is missing");
+
+        // The plugins of the build tree (lib/carina/plugins), as the app finds them.
+        PluginHost host;
+        host.discover();
+        AppController controller(&host);
+        QQmlApplicationEngine engine;
+        QQuickWindow *window = loadShell(engine, controller);
+        QVERIFY2(window, "Main.qml did not load");
+        const QStringList size = qEnvironmentVariable("CARINA_SMOKE_SIZE", QStringLiteral("1280x800")).split(u'x');
+        QCOMPARE(size.size(), 2);
+        window->resize(size[0].toInt(), size[1].toInt());
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+
+        controller.openPath(input);
+        QTRY_VERIFY_WITH_TIMEOUT(!controller.busy(), 120000);
+        QVERIFY2(controller.lastError().isEmpty(), qPrintable(controller.lastError()));
+        QVERIFY(controller.document()->hasImage());
+        if (!qEnvironmentVariableIsEmpty("CARINA_SMOKE_WINDOW")) {
+            const QStringList w = qEnvironmentVariable("CARINA_SMOKE_WINDOW").split(u',');
+            controller.document()->setWindow(w.value(0).toDouble(), w.value(1).toDouble());
+        }
+
+        const char *panes[] = {"axialPane", "coronalPane", "sagittalPane"};
+        for (const char *name : panes) {
+            auto *pane = findItem(window->contentItem(), QLatin1String(name));
+            QVERIFY2(pane, name);
+            auto *view = pane->findChild<SliceView *>();
+            QVERIFY(view);
+            QTRY_VERIFY(view->renderCount() > 0);
+        }
+        // Let the scene graph upload the textures and draw.
+        QTest::qWait(800);
+        const QImage shot = window->grabWindow();
+        QVERIFY(!shot.isNull());
+        const QString output = qEnvironmentVariable("CARINA_SMOKE_OUTPUT",
+                                                    QStringLiteral(CARINA_BINARY_DIR "/gui_smoke.png"));
+        QVERIFY2(shot.save(output), qPrintable(output));
+        qInfo("screenshot: %s", qPrintable(output));
+
+        const double dpr = shot.devicePixelRatio();
+        for (const char *name : panes) {
+            auto *pane = findItem(window->contentItem(), QLatin1String(name));
+            auto *view = pane->findChild<SliceView *>();
+            const QRectF sceneRect = view->mapRectToScene(view->imageRect()).intersected(
+                pane->mapRectToScene(QRectF(0, 0, pane->width(), pane->height())));
+            const QRect pixels(int(sceneRect.x() * dpr), int(sceneRect.y() * dpr), int(sceneRect.width() * dpr),
+                               int(sceneRect.height() * dpr));
+            QVERIFY2(pixels.width() > 50 && pixels.height() > 50, name);
+            const double v = variance(shot, pixels);
+            qInfo("%s: %dx%d px, grey variance %.0f, render %.2f ms", name, pixels.width(), pixels.height(), v,
+                  view->lastRenderMs());
+            QVERIFY2(v > 100.0, qPrintable(QStringLiteral("%1 looks blank (variance %2)").arg(QLatin1String(name)).arg(v)));
+        }
+    }
+};
+
+QTEST_MAIN(TestGuiSmoke)
+#include "test_gui_smoke.moc"

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+// The Intensity panel as the shell gets it: the plugin library loaded by the host, the panel
+// created from panelUrl() out of the library's resources, driven by touch.
+#include <carina/Document.h>
+#include <carina/PluginHost.h>
+
+#include <QPointingDevice>
+#include <QQmlComponent>
+#include <QQmlEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QtTest>
+
+#include <memory>
+
+using namespace carina;
+
+namespace {
+
+Volume syntheticCt()
+{
+    ImageGeometry g;
+    g.dims = {16, 16, 4};
+    Volume v(VoxelType::Int16, g);
+    v.info().units = "HU";
+    auto *p = v.data<std::int16_t>();
+    for (std::size_t i = 0; i < v.voxelCount(); ++i)
+        p[i] = std::int16_t(i % 3 == 0 ? -1000 : (i % 3 == 1 ? 0 : 1000));
+    return v;
+}
+
+// Walks the visual tree: delegates of a Repeater are visual children, not QObject children.
+QQuickItem *findItem(QQuickItem *root, const QString &name)
+{
+    if (root->objectName() == name)
+        return root;
+    for (QQuickItem *child : root->childItems())
+        if (QQuickItem *found = findItem(child, name))
+            return found;
+    return nullptr;
+}
+
+} // namespace
+
+class TestIntensityPanel : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void panel_loads_from_the_plugin_and_applies_a_touched_preset()
+    {
+        PluginHost host;
+        host.discover({QStringLiteral(CARINA_PLUGIN_OUTPUT_DIR)});
+        const PluginRecord *record = host.find(QStringLiteral("intensity"));
+        QVERIFY2(record, "intensity plugin not loaded");
+
+        Document document;
+        document.setImage(syntheticCt());
+        QObject *controller = record->plugin->createController(&document, &document);
+        QVERIFY(controller);
+
+        QQmlEngine engine;
+        QQmlComponent component(&engine, record->plugin->panelUrl());
+        QVERIFY2(component.isReady(), qPrintable(component.errorString()));
+        std::unique_ptr<QObject> object(component.createWithInitialProperties(
+            {{QStringLiteral("controller"), QVariant::fromValue(controller)},
+             {QStringLiteral("document"), QVariant::fromValue(static_cast<QObject *>(&document))}}));
+        QVERIFY2(object, qPrintable(component.errorString()));
+        auto *panel = qobject_cast<QQuickItem *>(object.get());
+        QVERIFY(panel);
+
+        QQuickWindow window;
+        window.resize(400, 800);
+        panel->setParentItem(window.contentItem());
+        panel->setSize(QSizeF(400, 800));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY(controller->property("hasHistogram").toBool());
+
+        // The window band spans [center - width/2, center + width/2] of the value axis.
+        QQuickItem *plot = findItem(panel, QStringLiteral("histogramPlot"));
+        QQuickItem *band = findItem(panel, QStringLiteral("windowBand"));
+        QVERIFY(plot && band);
+        QTRY_VERIFY(band->isVisible());
+        const QList<qreal> edges = controller->property("edges").value<QList<qreal>>();
+        const double low = edges.first();
+        const double high = edges.last();
+        auto xOf = [&](double value) { return (value - low) / (high - low) * plot->width(); };
+
+        // Touch the "Lung" preset.
+        QQuickItem *lung = findItem(panel, QStringLiteral("preset_lung"));
+        QVERIFY(lung);
+        QVERIFY(lung->height() >= 48);
+        const QPoint centre = lung->mapToScene(QPointF(lung->width() / 2, lung->height() / 2)).toPoint();
+        std::unique_ptr<QPointingDevice> touch(QTest::createTouchDevice());
+        QTest::touchEvent(&window, touch.get()).press(0, centre, &window);
+        QTest::touchEvent(&window, touch.get()).release(0, centre, &window);
+        QTRY_COMPARE(document.windowCenter(), -600.0);
+        QCOMPARE(document.windowWidth(), 1500.0);
+        QTRY_VERIFY(std::abs(band->x() - xOf(-1350.0)) < 1.0 || (xOf(-1350.0) < 0 && band->x() == 0));
+        QTRY_VERIFY(std::abs(band->x() + band->width() - xOf(150.0)) < 1.0);
+    }
+};
+
+QTEST_MAIN(TestIntensityPanel)
+#include "test_intensity_panel.moc"
