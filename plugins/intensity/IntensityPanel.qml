@@ -17,7 +17,8 @@ Pane {
     readonly property real gap: 8
     readonly property color textColor: palette.windowText
     readonly property color accentColor: palette.highlight
-    readonly property color barColor: Qt.rgba(textColor.r, textColor.g, textColor.b, 0.7)
+    // Light bars on the dark well, whatever the palette of the hosting style.
+    readonly property color barColor: Qt.rgba(0.85, 0.88, 0.92, 0.75)
     readonly property bool ready: controller !== null && controller.hasHistogram
     readonly property real lowEdge: ready ? controller.edges[0] : 0
     readonly property real highEdge: ready ? controller.edges[controller.edges.length - 1] : 1
@@ -45,9 +46,9 @@ Pane {
 
             Label {
                 Layout.fillWidth: true
-                text: qsTr("Intensity")
-                font.pixelSize: 20
-                font.bold: true
+                // The shell's drawer already shows the tool's name: say what is measured.
+                text: root.controller !== null && root.controller.useRoi ? qsTr("Box around the cursor") : qsTr("Whole volume")
+                font.pixelSize: 16
                 color: root.textColor
             }
             BusyIndicator {
@@ -66,7 +67,8 @@ Pane {
 
             Rectangle {
                 anchors.fill: parent
-                color: Qt.darker(root.palette.base, 1.1)
+                // A translucent well reads on dark and light panels alike.
+                color: Qt.rgba(0, 0, 0, 0.35)
                 radius: 4
             }
             Canvas {

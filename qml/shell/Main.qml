@@ -357,6 +357,7 @@ ApplicationWindow {
             }
             Loader {
                 id: panelLoader
+                objectName: "pluginPanelLoader"
                 Layout.fillWidth: true
                 Layout.fillHeight: true
                 Layout.margins: Theme.spacing

@@ -125,6 +125,19 @@ private slots:
                   view->lastRenderMs());
             QVERIFY2(v > 100.0, qPrintable(QStringLiteral("%1 looks blank (variance %2)").arg(QLatin1String(name)).arg(v)));
         }
+
+        // The plugin contract end to end in the GUI: a tile opens the plugin's own QML panel,
+        // bound to its controller, in the side drawer.
+        QVERIFY(QMetaObject::invokeMethod(window, "openPlugin", Q_ARG(QVariant, QStringLiteral("intensity")),
+                                          Q_ARG(QVariant, QStringLiteral("Intensity"))));
+        QQuickItem *loader = nullptr;
+        QTRY_VERIFY((loader = findItem(window->contentItem(), QStringLiteral("pluginPanelLoader"))) != nullptr);
+        QTRY_VERIFY(loader->property("item").value<QQuickItem *>() != nullptr);
+        QCOMPARE(window->property("errorText").toString(), QString());
+        QTest::qWait(800);
+        const QString panelShot = QString(output).replace(QStringLiteral(".png"), QStringLiteral("-plugin.png"));
+        QVERIFY(window->grabWindow().save(panelShot));
+        qInfo("screenshot with the plugin panel: %s", qPrintable(panelShot));
     }
 };
 

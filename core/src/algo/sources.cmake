@@ -3,3 +3,5 @@ target_sources(carina_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/ConnectedComponents
 target_sources(carina_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/SliceRender.cpp)
 target_sources(carina_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/Histogram.cpp)
 target_sources(carina_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/MarchingCubes.cpp)
+target_sources(carina_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/Threshold.cpp)
+target_sources(carina_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/RegionProperties.cpp)

@@ -1,0 +1,552 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+#include <carina/algo/LungSegmentation.h>
+
+#include "algo/detail/RunRows.h"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_reduce.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <climits>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <type_traits>
+
+namespace carina::algo {
+
+namespace {
+
+using detail::Run;
+using detail::RunRows;
+
+// Work values in the output buffer before the final labels are painted.
+constexpr std::uint16_t kCandidate = 1; // internal air
+constexpr std::uint16_t kAirway = 3;    // grown airway (removed later)
+
+std::string nameOf(const Volume &ct)
+{
+    return ct.info().sourcePath.empty() ? std::string("the image") : ct.info().sourcePath;
+}
+
+[[noreturn]] void refuse(const Volume &ct, const std::string &why)
+{
+    throw std::invalid_argument("lung segmentation of " + nameOf(ct) + ": " + why);
+}
+
+void validate(const Volume &ct)
+{
+    if (ct.isNull())
+        throw std::invalid_argument("lung segmentation: the image is empty");
+    if (ct.channels() != 1)
+        refuse(ct, "needs a grey-level CT, got " + std::to_string(ct.channels()) + " channels");
+    const Dims &d = ct.dims();
+    if (d[2] < 10)
+        refuse(ct, "needs a 3D chest CT of at least 10 axial slices, got " + std::to_string(d[2]));
+    if (d[0] < 16 || d[1] < 16)
+        refuse(ct, "slices of " + std::to_string(d[0]) + " x " + std::to_string(d[1]) + " voxels are too small");
+    const std::string &units = ct.info().units;
+    if (units != "HU") {
+        // Readers that did not know the units still give HU for CT; MR, PET or photographs do
+        // not go far below zero.
+        const double lowest = ct.valueRange().first;
+        if (lowest > -500.0)
+            refuse(ct, "needs a CT in Hounsfield units (units '" + units + "', modality '" + ct.info().modality
+                           + "', lowest value " + std::to_string(int(std::lround(lowest)))
+                           + "; air should be near -1000)");
+    }
+    // The slice-wise steps assume axial slices with i along the patient's left-right axis.
+    const Eigen::Matrix3d &dir = ct.geometry().direction;
+    Eigen::Index rowI = 0, rowK = 0;
+    dir.col(0).cwiseAbs().maxCoeff(&rowI);
+    dir.col(2).cwiseAbs().maxCoeff(&rowK);
+    if (rowI != 0 || rowK != 2) {
+        const auto code = ct.geometry().orientationCode();
+        refuse(ct, std::string("needs axial slices with columns along left-right; orientation is ") + code[0] + code[1]
+                       + code[2] + " (reformat to axial first)");
+    }
+}
+
+// Runs of voxels below `threshold`, read straight from the CT.
+template<typename T>
+RunRows runsBelow(const Volume &ct, double threshold, const TaskContext &context)
+{
+    const T *data = ct.data<T>();
+    const int nx = ct.dims()[0], ny = ct.dims()[1], nz = ct.dims()[2];
+    using Cmp = std::conditional_t<std::is_integral_v<T>, int, float>;
+    Cmp limit;
+    if constexpr (std::is_integral_v<T>)
+        limit = Cmp(std::clamp(std::ceil(threshold), double(INT_MIN / 2), double(INT_MAX / 2)));
+    else
+        limit = Cmp(threshold);
+    return detail::buildRunRows(
+        ny, nz,
+        [&](int y, int z, std::vector<Run> &out) {
+            const T *row = data + (std::size_t(z) * std::size_t(ny) + std::size_t(y)) * std::size_t(nx);
+            for (int x = 0; x < nx;) {
+                if (!(Cmp(row[x]) < limit)) {
+                    ++x;
+                    continue;
+                }
+                const int begin = x;
+                while (x < nx && Cmp(row[x]) < limit)
+                    ++x;
+                out.push_back({begin, x});
+            }
+        },
+        context);
+}
+
+// Face-connected region growing of voxels that are candidates and below the airway threshold,
+// from the seeds; marks them kAirway. Returns the voxel count and fills the bounding box.
+template<typename T>
+std::size_t growAirway(const Volume &ct, double threshold, std::uint16_t *work, std::vector<std::size_t> seeds,
+                       std::array<int, 6> &box)
+{
+    const T *data = ct.data<T>();
+    const int nx = ct.dims()[0], ny = ct.dims()[1], nz = ct.dims()[2];
+    const std::size_t sx = 1, sy = std::size_t(nx), sz = std::size_t(nx) * std::size_t(ny);
+    auto accept = [&](std::size_t i) { return work[i] == kCandidate && double(data[i]) < threshold; };
+    std::vector<std::size_t> queue;
+    for (std::size_t s : seeds)
+        if (accept(s)) {
+            work[s] = kAirway;
+            queue.push_back(s);
+        }
+    box = {INT_MAX, INT_MIN, INT_MAX, INT_MIN, INT_MAX, INT_MIN};
+    for (std::size_t head = 0; head < queue.size(); ++head) {
+        const std::size_t i = queue[head];
+        const int x = int(i % sy), y = int((i / sy) % std::size_t(ny)), z = int(i / sz);
+        box = {std::min(box[0], x), std::max(box[1], x), std::min(box[2], y), std::max(box[3], y),
+               std::min(box[4], z), std::max(box[5], z)};
+        auto visit = [&](std::size_t j) {
+            if (accept(j)) {
+                work[j] = kAirway;
+                queue.push_back(j);
+            }
+        };
+        if (x > 0)
+            visit(i - sx);
+        if (x + 1 < nx)
+            visit(i + sx);
+        if (y > 0)
+            visit(i - sy);
+        if (y + 1 < ny)
+            visit(i + sy);
+        if (z > 0)
+            visit(i - sz);
+        if (z + 1 < nz)
+            visit(i + sz);
+    }
+    return queue.size();
+}
+
+// One step of binary dilation (grow = true) or erosion with the 6-neighbour cross inside a box;
+// outside the box counts as background (scipy's border_value = 0).
+std::vector<std::uint8_t> morphStep(const std::vector<std::uint8_t> &src, int bx, int by, int bz, bool grow)
+{
+    std::vector<std::uint8_t> dst(src.size());
+    const std::size_t sy = std::size_t(bx), sz = std::size_t(bx) * std::size_t(by);
+    tbb::parallel_for(0, bz, [&](int z) {
+        for (int y = 0; y < by; ++y)
+            for (int x = 0; x < bx; ++x) {
+                const std::size_t i = std::size_t(z) * sz + std::size_t(y) * sy + std::size_t(x);
+                const std::uint8_t n[6] = {x > 0 ? src[i - 1] : std::uint8_t(0),
+                                           x + 1 < bx ? src[i + 1] : std::uint8_t(0),
+                                           y > 0 ? src[i - sy] : std::uint8_t(0),
+                                           y + 1 < by ? src[i + sy] : std::uint8_t(0),
+                                           z > 0 ? src[i - sz] : std::uint8_t(0),
+                                           z + 1 < bz ? src[i + sz] : std::uint8_t(0)};
+                std::uint8_t v = src[i];
+                for (std::uint8_t m : n)
+                    v = grow ? std::uint8_t(v | m) : std::uint8_t(v & m);
+                dst[i] = v;
+            }
+    });
+    return dst;
+}
+
+struct SliceComponent
+{
+    int x0 = INT_MAX;
+    int x1 = INT_MIN; // exclusive
+    double voxels = 0;
+    double sumX = 0;
+};
+
+// Fills the holes of `label` in one slice: background (anything but `label`) regions of the
+// label's bounding box that do not touch the box border. Only unlabelled voxels are painted.
+void fillHolesInSlice(std::uint16_t *slice, int nx, int ny, std::uint16_t label)
+{
+    int x0 = INT_MAX, x1 = INT_MIN, y0 = INT_MAX, y1 = INT_MIN;
+    for (int y = 0; y < ny; ++y) {
+        const std::uint16_t *row = slice + std::size_t(y) * std::size_t(nx);
+        const std::uint16_t *first = std::find(row, row + nx, label);
+        if (first == row + nx)
+            continue;
+        int last = nx - 1;
+        while (row[last] != label)
+            --last;
+        x0 = std::min(x0, int(first - row));
+        x1 = std::max(x1, last + 1);
+        y0 = std::min(y0, y);
+        y1 = std::max(y1, y + 1);
+    }
+    if (x1 - x0 < 3 || y1 - y0 < 3)
+        return;
+    const RunRows background = detail::buildRunRowsSerial(y1 - y0, 1, [&](int y, int, std::vector<Run> &out) {
+        const std::uint16_t *row = slice + std::size_t(y + y0) * std::size_t(nx);
+        for (int x = x0; x < x1;) {
+            if (row[x] == label) {
+                ++x;
+                continue;
+            }
+            const int begin = x;
+            while (x < x1 && row[x] != label)
+                ++x;
+            out.push_back({begin, x});
+        }
+    });
+    std::uint32_t count = 0;
+    const std::vector<std::uint32_t> comp = detail::labelRuns(background, count);
+    std::vector<std::uint8_t> touchesBorder(count, 0);
+    for (int y = 0; y < background.ny; ++y)
+        for (std::uint32_t r = background.begin(y, 0); r < background.end(y, 0); ++r)
+            if (y == 0 || y == background.ny - 1 || background.runs[r].x0 == x0 || background.runs[r].x1 == x1)
+                touchesBorder[comp[r]] = 1;
+    for (int y = 0; y < background.ny; ++y) {
+        std::uint16_t *row = slice + std::size_t(y + y0) * std::size_t(nx);
+        for (std::uint32_t r = background.begin(y, 0); r < background.end(y, 0); ++r) {
+            if (touchesBorder[comp[r]])
+                continue;
+            for (int x = background.runs[r].x0; x < background.runs[r].x1; ++x)
+                if (row[x] == 0)
+                    row[x] = label;
+        }
+    }
+}
+
+} // namespace
+
+LungSegmentationResult segmentLungs(const Volume &ct, const LungSegmentationOptions &options, const TaskContext &context)
+{
+    validate(ct);
+    const ImageGeometry &geometry = ct.geometry();
+    const int nx = geometry.dims[0], ny = geometry.dims[1], nz = geometry.dims[2];
+    const std::size_t sliceSize = std::size_t(nx) * std::size_t(ny);
+    const std::string noLungs = "no air-filled lung region found: is this a chest CT?";
+    LungSegmentationResult result;
+
+    // 1. Air, and which of it is outside the body: 3D components touching the x/y faces. The z
+    //    faces do not count: the trachea leaves through the top slice.
+    context.progress(0.0, "Finding air");
+    const RunRows air = dispatchVoxelType(ct.type(), [&](auto tag) {
+        return runsBelow<decltype(tag)>(ct, options.airThresholdHu, context);
+    });
+    context.throwIfCanceled();
+    std::uint32_t airCount = 0;
+    const std::vector<std::uint32_t> airComp = detail::labelRuns(air, airCount);
+    std::vector<std::uint8_t> outside(airCount, 0);
+    for (int z = 0; z < nz; ++z)
+        for (int y = 0; y < ny; ++y)
+            for (std::uint32_t r = air.begin(y, z); r < air.end(y, z); ++r)
+                if (y == 0 || y == ny - 1 || air.runs[r].x0 == 0 || air.runs[r].x1 == nx)
+                    outside[airComp[r]] = 1;
+    context.progress(0.25, "Finding the body");
+
+    // Body midline from the columns that hold anything but outside air, and the box of the
+    // internal air.
+    int bodyX0 = INT_MAX, bodyX1 = INT_MIN;
+    std::array<int, 6> cand = {INT_MAX, INT_MIN, INT_MAX, INT_MIN, INT_MAX, INT_MIN}; // inclusive x, y, z
+    std::size_t candVoxels = 0;
+    for (int z = 0; z < nz; ++z)
+        for (int y = 0; y < ny; ++y) {
+            const std::uint32_t a = air.begin(y, z), e = air.end(y, z);
+            int lo = 0, hi = nx - 1;
+            if (a < e && air.runs[a].x0 == 0 && outside[airComp[a]])
+                lo = air.runs[a].x1;
+            if (a < e && air.runs[e - 1].x1 == nx && outside[airComp[e - 1]])
+                hi = air.runs[e - 1].x0 - 1;
+            if (lo <= hi) {
+                bodyX0 = std::min(bodyX0, lo);
+                bodyX1 = std::max(bodyX1, hi);
+            }
+            for (std::uint32_t r = a; r < e; ++r)
+                if (!outside[airComp[r]]) {
+                    cand = {std::min(cand[0], air.runs[r].x0), std::max(cand[1], air.runs[r].x1 - 1),
+                            std::min(cand[2], y), std::max(cand[3], y), std::min(cand[4], z), std::max(cand[5], z)};
+                    candVoxels += std::size_t(air.runs[r].x1 - air.runs[r].x0);
+                }
+        }
+    if (candVoxels == 0 || bodyX0 > bodyX1)
+        refuse(ct, noLungs);
+    const double xMid = 0.5 * (bodyX0 + bodyX1);
+
+    // The output buffer doubles as the work mask.
+    result.labels = LabelVolume(geometry);
+    std::uint16_t *work = result.labels.data();
+    tbb::parallel_for(cand[4], cand[5] + 1, [&](int z) {
+        for (int y = cand[2]; y <= cand[3]; ++y) {
+            std::uint16_t *row = work + std::size_t(z) * sliceSize + std::size_t(y) * std::size_t(nx);
+            for (std::uint32_t r = air.begin(y, z); r < air.end(y, z); ++r)
+                if (!outside[airComp[r]])
+                    std::fill(row + air.runs[r].x0, row + air.runs[r].x1, kCandidate);
+        }
+    });
+    context.throwIfCanceled();
+    context.progress(0.4, "Removing the airway");
+
+    // 2. Airway: in the most superior slice with internal air, the 2D component nearest the
+    //    midline is the trachea; its lumen is grown in 3D below the airway threshold.
+    const bool kTowardsHead = geometry.direction(2, 2) >= 0.0;
+    const int zTop = kTowardsHead ? cand[5] : cand[4];
+    {
+        const RunRows top = detail::buildRunRowsSerial(ny, 1, [&](int y, int, std::vector<Run> &out) {
+            for (std::uint32_t r = air.begin(y, zTop); r < air.end(y, zTop); ++r)
+                if (!outside[airComp[r]])
+                    out.push_back(air.runs[r]);
+        });
+        std::uint32_t count = 0;
+        const std::vector<std::uint32_t> comp = detail::labelRuns(top, count);
+        std::vector<SliceComponent> parts(count);
+        for (std::size_t r = 0; r < top.runs.size(); ++r) {
+            const Run &run = top.runs[r];
+            const double len = run.x1 - run.x0;
+            parts[comp[r]].voxels += len;
+            parts[comp[r]].sumX += len * (run.x0 + run.x1 - 1) * 0.5;
+        }
+        std::uint32_t trachea = 0;
+        double best = std::numeric_limits<double>::max();
+        for (std::uint32_t c = 0; c < count; ++c) {
+            const double distance = std::abs(parts[c].sumX / parts[c].voxels - xMid);
+            if (distance < best) {
+                best = distance;
+                trachea = c;
+            }
+        }
+        std::vector<std::size_t> seeds;
+        for (int y = 0; y < ny; ++y)
+            for (std::uint32_t r = top.begin(y, 0); r < top.end(y, 0); ++r)
+                if (comp[r] == trachea)
+                    for (int x = top.runs[r].x0; x < top.runs[r].x1; ++x)
+                        seeds.push_back(std::size_t(zTop) * sliceSize + std::size_t(y) * std::size_t(nx) + std::size_t(x));
+        std::array<int, 6> box{};
+        result.airwayVoxels = dispatchVoxelType(ct.type(), [&](auto tag) {
+            return growAirway<decltype(tag)>(ct, options.airwayThresholdHu, work, std::move(seeds), box);
+        });
+        context.throwIfCanceled();
+
+        if (result.airwayVoxels == 0) {
+            result.warnings.push_back("no airway lumen found in the top slice: the trachea and bronchi may be "
+                                      "included in the lungs");
+        } else if (result.airwayVoxels > candVoxels / 4) {
+            // The lumen leaked into the parenchyma (emphysema, very low dose noise): removing it
+            // would remove lung.
+            result.warnings.push_back("the airway region grew into the lungs; it was kept in the lung masks");
+            tbb::parallel_for(box[4], box[5] + 1, [&](int z) {
+                std::uint16_t *slice = work + std::size_t(z) * sliceSize;
+                std::replace(slice, slice + sliceSize, kAirway, kCandidate);
+            });
+        } else {
+            // Closed then dilated in a padded box, as the reference does, then removed.
+            const int pad = 2 + std::max(options.airwayDilationVoxels, 0);
+            const int x0 = std::max(box[0] - pad, 0), x1 = std::min(box[1] + pad + 1, nx);
+            const int y0 = std::max(box[2] - pad, 0), y1 = std::min(box[3] + pad + 1, ny);
+            const int z0 = std::max(box[4] - pad, 0), z1 = std::min(box[5] + pad + 1, nz);
+            const int bx = x1 - x0, by = y1 - y0, bz = z1 - z0;
+            auto at = [&](int x, int y, int z) {
+                return std::size_t(z + z0) * sliceSize + std::size_t(y + y0) * std::size_t(nx) + std::size_t(x + x0);
+            };
+            std::vector<std::uint8_t> mask(std::size_t(bx) * std::size_t(by) * std::size_t(bz));
+            for (int z = 0; z < bz; ++z)
+                for (int y = 0; y < by; ++y)
+                    for (int x = 0; x < bx; ++x)
+                        mask[(std::size_t(z) * by + y) * bx + x] = work[at(x, y, z)] == kAirway;
+            mask = morphStep(morphStep(mask, bx, by, bz, true), bx, by, bz, false);
+            for (int i = 0; i < options.airwayDilationVoxels; ++i)
+                mask = morphStep(mask, bx, by, bz, true);
+            tbb::parallel_for(0, bz, [&](int z) {
+                for (int y = 0; y < by; ++y)
+                    for (int x = 0; x < bx; ++x) {
+                        std::uint16_t &v = work[at(x, y, z)];
+                        if (mask[(std::size_t(z) * by + y) * bx + x])
+                            v = 0;
+                        else if (v == kAirway)
+                            v = kCandidate;
+                    }
+            });
+        }
+    }
+    context.throwIfCanceled();
+    context.progress(0.55, "Separating the lungs");
+
+    // 3. The two largest 3D components of what is left.
+    const RunRows lungs = detail::buildRunRows(
+        ny, nz,
+        [&](int y, int z, std::vector<Run> &out) {
+            if (z < cand[4] || z > cand[5] || y < cand[2] || y > cand[3])
+                return;
+            const std::uint16_t *row = work + std::size_t(z) * sliceSize + std::size_t(y) * std::size_t(nx);
+            for (int x = cand[0]; x <= cand[1];) {
+                if (row[x] != kCandidate) {
+                    ++x;
+                    continue;
+                }
+                const int begin = x;
+                while (x <= cand[1] && row[x] == kCandidate)
+                    ++x;
+                out.push_back({begin, x});
+            }
+        },
+        context);
+    std::uint32_t lungCount = 0;
+    const std::vector<std::uint32_t> lungComp = detail::labelRuns(lungs, lungCount);
+    if (lungCount == 0)
+        refuse(ct, noLungs);
+    std::vector<std::uint64_t> sizes(lungCount, 0);
+    for (std::size_t r = 0; r < lungs.runs.size(); ++r)
+        sizes[lungComp[r]] += std::uint64_t(lungs.runs[r].x1 - lungs.runs[r].x0);
+    std::uint32_t first = 0, second = UINT32_MAX;
+    for (std::uint32_t c = 1; c < lungCount; ++c) {
+        if (sizes[c] > sizes[first]) {
+            second = first;
+            first = c;
+        } else if (second == UINT32_MAX || sizes[c] > sizes[second]) {
+            second = c;
+        }
+    }
+    std::vector<std::uint8_t> keep(lungCount, 0);
+    keep[first] = 1;
+    if (second != UINT32_MAX && double(sizes[second]) >= options.secondLungMinFraction * double(sizes[first]))
+        keep[second] = 1;
+    else
+        result.warnings.push_back("one air-filled region only: the lungs were separated slice by slice at the midline");
+
+    // 4. Left/right per slice, then holes per lung. Patient right is towards -x in LPS.
+    const bool indexTowardsLeft = geometry.direction(0, 0) >= 0.0;
+    const std::uint16_t lowSide = indexTowardsLeft ? kRightLungLabel : kLeftLungLabel;
+    const std::uint16_t highSide = indexTowardsLeft ? kLeftLungLabel : kRightLungLabel;
+    const double sx = geometry.spacing.x();
+    const int search = std::max(1, int(std::lround(options.midlineSearchMm / sx)));
+    const int margin = std::max(1, int(std::lround(options.midlineMarginMm / sx)));
+    const int lo = int(std::max(xMid - search, 0.0)), hi = int(std::min(xMid + search, double(nx - 1)));
+    std::atomic<int> splitSlices{0};
+    std::atomic<int> done{0};
+    tbb::parallel_for(cand[4], cand[5] + 1, [&](int z) {
+        if (context.isCanceled())
+            return;
+        std::uint16_t *slice = work + std::size_t(z) * sliceSize;
+        for (int y = cand[2]; y <= cand[3]; ++y)
+            std::fill(slice + std::size_t(y) * std::size_t(nx) + cand[0], slice + std::size_t(y) * std::size_t(nx) + cand[1] + 1,
+                      std::uint16_t(0));
+        const RunRows kept = detail::buildRunRowsSerial(ny, 1, [&](int y, int, std::vector<Run> &out) {
+            for (std::uint32_t r = lungs.begin(y, z); r < lungs.end(y, z); ++r)
+                if (keep[lungComp[r]])
+                    out.push_back(lungs.runs[r]);
+        });
+        if (!kept.runs.empty()) {
+            std::uint32_t count = 0;
+            const std::vector<std::uint32_t> comp = detail::labelRuns(kept, count);
+            std::vector<SliceComponent> parts(count);
+            for (std::size_t r = 0; r < kept.runs.size(); ++r) {
+                const Run &run = kept.runs[r];
+                SliceComponent &p = parts[comp[r]];
+                const double len = run.x1 - run.x0;
+                p.x0 = std::min(p.x0, run.x0);
+                p.x1 = std::max(p.x1, run.x1);
+                p.voxels += len;
+                p.sumX += len * (run.x0 + run.x1 - 1) * 0.5;
+            }
+            // Per component: the last column of the low side (everything at x <= cut is low).
+            std::vector<int> cut(count);
+            bool splitHere = false;
+            std::vector<int> columns;
+            for (std::uint32_t c = 0; c < count; ++c) {
+                const SliceComponent &p = parts[c];
+                if (p.x0 < xMid - margin && p.x1 > xMid + margin) {
+                    columns.assign(std::size_t(p.x1 - p.x0), 0);
+                    for (std::size_t r = 0; r < kept.runs.size(); ++r)
+                        if (comp[r] == c)
+                            for (int x = kept.runs[r].x0; x < kept.runs[r].x1; ++x)
+                                ++columns[std::size_t(x - p.x0)];
+                    const int a = std::max(lo - p.x0, 0), b = std::min(hi - p.x0, p.x1 - p.x0 - 1);
+                    int at = a;
+                    for (int i = a + 1; i <= b; ++i)
+                        if (columns[std::size_t(i)] < columns[std::size_t(at)])
+                            at = i;
+                    cut[c] = a <= b ? p.x0 + at : int(std::floor(xMid));
+                    splitHere = true;
+                } else {
+                    cut[c] = p.sumX / p.voxels < xMid ? INT_MAX : INT_MIN;
+                }
+            }
+            if (splitHere)
+                ++splitSlices;
+            for (int y = 0; y < ny; ++y) {
+                std::uint16_t *row = slice + std::size_t(y) * std::size_t(nx);
+                for (std::uint32_t r = kept.begin(y, 0); r < kept.end(y, 0); ++r) {
+                    const Run &run = kept.runs[r];
+                    const int c = cut[comp[r]];
+                    const int split = std::clamp(c == INT_MAX ? run.x1 : c == INT_MIN ? run.x0 : c + 1, run.x0, run.x1);
+                    std::fill(row + run.x0, row + split, lowSide);
+                    std::fill(row + split, row + run.x1, highSide);
+                }
+            }
+            if (options.fillHoles) {
+                fillHolesInSlice(slice, nx, ny, kRightLungLabel);
+                fillHolesInSlice(slice, nx, ny, kLeftLungLabel);
+            }
+        }
+        const int d = ++done;
+        if (d % 16 == 0)
+            context.progress(0.6 + 0.35 * double(d) / double(cand[5] - cand[4] + 1));
+    });
+    context.throwIfCanceled();
+    result.splitSlices = splitSlices.load();
+
+    // Volumes: hole filling stays inside each lung's slice box, so the internal-air box holds all.
+    using Counts = std::array<std::size_t, 3>;
+    const Counts counts = tbb::parallel_reduce(
+        tbb::blocked_range<int>(cand[4], cand[5] + 1), Counts{0, 0, 0},
+        [&](const tbb::blocked_range<int> &range, Counts c) {
+            for (int z = range.begin(); z < range.end(); ++z)
+                for (int y = cand[2]; y <= cand[3]; ++y) {
+                    const std::uint16_t *row = work + std::size_t(z) * sliceSize + std::size_t(y) * std::size_t(nx);
+                    for (int x = cand[0]; x <= cand[1]; ++x)
+                        ++c[std::min<std::uint16_t>(row[x], 2)];
+                }
+            return c;
+        },
+        [](Counts a, const Counts &b) {
+            for (int i = 0; i < 3; ++i)
+                a[std::size_t(i)] += b[std::size_t(i)];
+            return a;
+        });
+    const double voxelMl = geometry.voxelVolumeMl();
+    result.rightVolumeMl = double(counts[kRightLungLabel]) * voxelMl;
+    result.leftVolumeMl = double(counts[kLeftLungLabel]) * voxelMl;
+    if (counts[1] + counts[2] == 0)
+        refuse(ct, noLungs);
+
+    for (const auto &[volume, name] : {std::pair{result.rightVolumeMl, "right"}, std::pair{result.leftVolumeMl, "left"}}) {
+        if (volume == 0.0)
+            result.warnings.push_back(std::string("no ") + name + " lung found");
+        else if (volume < 300.0 || volume > 5000.0)
+            result.warnings.push_back(std::string("the ") + name + " lung measures " + std::to_string(int(std::lround(volume)))
+                                      + " mL, outside the usual 300-5000 mL: check the segmentation");
+    }
+    if (result.splitSlices > 0)
+        result.warnings.push_back("the lungs touch on " + std::to_string(result.splitSlices)
+                                  + " slices; they were cut at the thinnest column near the midline");
+
+    result.labels.table().set({kRightLungLabel, "Right lung", LabelTable::defaultColour(kRightLungLabel), true});
+    result.labels.table().set({kLeftLungLabel, "Left lung", LabelTable::defaultColour(kLeftLungLabel), true});
+    context.progress(1.0, "Lungs segmented");
+    return result;
+}
+
+} // namespace carina::algo

@@ -1,0 +1,60 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# SPDX-FileCopyrightText: Carina contributors
+# Runs each fuzz target for SECONDS (default 600) on one core, seeded from the shared data
+# (../shared/data: dicom-robustness, images2d), tests/data/nifti and the stored regressions.
+# Usage: fuzz/run.sh [SECONDS] [TARGET...]   (build first with fuzz/build.sh)
+# Findings (crash-*, timeout-*, oom-*) land in $CARINA_FUZZ_OUT/<target>/ (default
+# build-fuzz/findings); after fixing the cause, copy each into tests/fuzz/regressions/<target>/,
+# which tests/fuzz/test_fuzz_regressions replays in the normal build.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+source_dir=$(dirname "$here")
+build_dir=${CARINA_FUZZ_BUILD_DIR:-$source_dir/build-fuzz}
+shared=${CARINA_SHARED_DIR:-$source_dir/../shared}
+out=${CARINA_FUZZ_OUT:-$build_dir/findings}
+seconds=${1:-600}
+[ $# -gt 0 ] && shift
+targets=${*:-nifti nifti_gz image read_volume dicom}
+
+# Workers run with the same sanitizers; they inherit these settings.
+export CARINA_DICOM_WORKER="$build_dir/bin/carina-dicom-worker"
+export LSAN_OPTIONS="suppressions=$source_dir/tests/sanitizers/lsan.supp:print_suppressions=0"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=1:allocator_may_return_null=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+export QT_QPA_PLATFORM=offscreen
+
+seeds() {
+  case "$1" in
+    nifti|nifti_gz) echo "$source_dir/tests/data/nifti" ;;
+    image) echo "$shared/data/images2d" ;;
+    dicom) echo "$shared/data/dicom-robustness" ;;
+    read_volume) echo "$source_dir/tests/data/nifti $shared/data/images2d $shared/data/dicom-robustness" ;;
+  esac
+}
+
+status=0
+for target in $targets; do
+  exe="$build_dir/bin/fuzz_$target"
+  [ -x "$exe" ] || { echo "missing $exe: run fuzz/build.sh first" >&2; exit 2; }
+  corpus="$build_dir/corpus/$target"
+  mkdir -p "$corpus" "$out/$target"
+  # Seed folders are read, never written: new inputs go to the per-target corpus.
+  dirs=""
+  for d in $(seeds "$target") "$source_dir/tests/fuzz/regressions/$target"; do
+    [ -d "$d" ] && dirs="$dirs $d"
+  done
+  echo "== fuzz_$target for ${seconds}s (seeds:$dirs)"
+  # 4 MB inputs cover the seed scans; 10 s per input catches hangs; 2.5 GB is far above what a
+  # valid small input needs, so exceeding it means a header-driven huge allocation.
+  # shellcheck disable=SC2086
+  "$exe" "$corpus" $dirs -max_total_time="$seconds" -max_len=4194304 -timeout=10 -rss_limit_mb=2560 \
+    -artifact_prefix="$out/$target/" -print_final_stats=1 2>"$out/$target/log.txt"
+  rc=$?
+  grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ *DONE)" "$out/$target/log.txt" || true
+  if [ $rc -ne 0 ]; then
+    echo "fuzz_$target: finding (exit $rc), see $out/$target/log.txt" >&2
+    status=1
+  fi
+done
+exit $status
