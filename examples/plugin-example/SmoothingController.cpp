@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+#include "SmoothingController.h"
+
+#include "GaussianSmoothing.h"
+
+#include <QPointer>
+#include <QtConcurrent>
+
+namespace example {
+
+SmoothingController::SmoothingController(carina::Document *document, QObject *parent)
+    : QObject(parent), m_document(document)
+{
+    connect(&m_watcher, &QFutureWatcher<carina::Volume>::finished, this, [this] {
+        emit busyChanged();
+        if (m_watcher.isCanceled())
+            return;
+        try {
+            const carina::Volume result = m_watcher.result();
+            m_document->setImage(result, {QStringLiteral("smoothed with sigma %1 mm").arg(m_sigmaMm)});
+            setError({});
+            emit finished();
+        } catch (const carina::TaskCanceled &) {
+            // The user asked for it: nothing to report.
+        } catch (const std::exception &e) {
+            setError(QString::fromUtf8(e.what()));
+        }
+    });
+}
+
+SmoothingController::~SmoothingController()
+{
+    cancel();
+    m_watcher.waitForFinished();
+}
+
+void SmoothingController::setSigmaMm(double sigmaMm)
+{
+    if (sigmaMm == m_sigmaMm)
+        return;
+    m_sigmaMm = sigmaMm;
+    emit sigmaMmChanged();
+}
+
+void SmoothingController::apply()
+{
+    if (!m_document || !m_document->hasImage()) {
+        setError(tr("Open an image first."));
+        return;
+    }
+    cancel();
+    m_watcher.waitForFinished();
+    // Progress arrives on the worker thread: hop to the UI thread before touching properties.
+    QPointer<SmoothingController> self(this);
+    m_context = std::make_shared<carina::TaskContext>([self](double fraction, const std::string &) {
+        QMetaObject::invokeMethod(self.data(), [self, fraction] {
+            if (self) {
+                self->m_progress = fraction;
+                emit self->progressChanged();
+            }
+        }, Qt::QueuedConnection);
+    });
+    const carina::Volume image = m_document->image(); // shares the buffer, no copy
+    const double sigma = m_sigmaMm;
+    auto context = m_context;
+    m_watcher.setFuture(QtConcurrent::run([image, sigma, context] { return smoothGaussian(image, sigma, *context); }));
+    emit busyChanged();
+}
+
+void SmoothingController::cancel()
+{
+    if (m_context)
+        m_context->cancel();
+}
+
+void SmoothingController::setError(const QString &error)
+{
+    if (error == m_error)
+        return;
+    m_error = error;
+    emit errorChanged();
+}
+
+} // namespace example
