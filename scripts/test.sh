@@ -3,7 +3,9 @@
 # SPDX-FileCopyrightText: Carina contributors
 # Installs what Carina needs, builds it and runs every test through CTest:
 #  1. the normal build: unit, IO, plugin, Qt Quick Test and GUI smoke tests (GUI ones under xvfb-run);
-#  2. an AddressSanitizer + UndefinedBehaviorSanitizer build of core and the headless app, running
+#  2. the install test: the .deb packages built, installed, run from a clean shell and removed
+#     (as root only: it installs into /usr);
+#  3. an AddressSanitizer + UndefinedBehaviorSanitizer build of core and the headless app, running
 #     the core and IO tests.
 # The last line is CTest's summary of the whole run. Usage: scripts/test.sh
 set -euo pipefail
@@ -21,6 +23,13 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0"
 (cd "$asan" && ctest --output-on-failure -L core -j"$jobs")
 unset LSAN_OPTIONS UBSAN_OPTIONS ASAN_OPTIONS
+
+if [[ $(id -u) -eq 0 ]]; then
+  echo "== package install test"
+  "$root/scripts/test-package.sh"
+else
+  echo "== package install test skipped: it installs into /usr and needs root"
+fi
 
 build="${CARINA_BUILD_DIR:-$root/build}"
 echo "== normal build"
