@@ -13,6 +13,7 @@
 #include <carina/LabelVolume.h>
 #include <carina/Mesh.h>
 #include <carina/Volume.h>
+#include <carina/algo/LungSegmentation.h>
 #include <carina/algo/MarchingCubes.h>
 #include <carina/algo/SliceRender.h>
 #include <carina/io/VolumeReader.h>
@@ -277,6 +278,41 @@ void benchMesh(const Options &o, const std::string &caseName)
           {"topology", quoted("classic (Lorensen/VTK)")}});
 }
 
+// The anchor (wf2 classical) times segment_lungs on the int16 phantom already in memory and
+// reports Dice per lung against the ground truth: so do we.
+void benchLungSegmentation(const Options &o, const std::string &caseName)
+{
+    const NpyFile ct = NpyFile::read(o.dataDir + "/ct_phantom.npy");
+    requireShape(ct, "ct_phantom.npy", "<i2");
+    const NpyFile gt = NpyFile::read(o.dataDir + "/ct_lung_mask_gt.npy");
+    requireShape(gt, "ct_lung_mask_gt.npy", "|u1");
+    Volume volume(VoxelType::Int16, phantomGeometry(o.dataDir, ct.shape));
+    volume.info().units = "HU";
+    volume.info().modality = "CT";
+    std::memcpy(volume.rawData(), ct.bytes.data(), ct.bytes.size());
+    algo::LungSegmentationResult result;
+    const Timing t = timeRuns(o.repeat ? o.repeat : 5, 1, [&] { result = algo::segmentLungs(volume); });
+    const std::uint16_t *seg = result.labels.data();
+    const std::uint8_t *ref = gt.as<std::uint8_t>();
+    auto dice = [&](int label) {
+        std::size_t both = 0, a = 0, b = 0;
+        for (std::size_t n = 0, count = gt.elementCount(); n < count; ++n) {
+            const bool x = label ? seg[n] == label : seg[n] > 0;
+            const bool y = label ? ref[n] == label : ref[n] > 0;
+            both += x && y;
+            a += x;
+            b += y;
+        }
+        return a + b ? 2.0 * double(both) / double(a + b) : 1.0;
+    };
+    emit("lungmesh", caseName, t,
+         {{"dice_right", number(dice(1), 5)},
+          {"dice_left", number(dice(2), 5)},
+          {"dice_overall", number(dice(0), 5)},
+          {"volume_right_ml", number(result.rightVolumeMl, 6)},
+          {"volume_left_ml", number(result.leftVolumeMl, 6)}});
+}
+
 template<typename T>
 bool sameValues(const Volume &v, const NpyFile &ref)
 {
@@ -358,6 +394,7 @@ struct Case
 constexpr Case kCases[] = {
     {"lungmesh", "ct_lung_mask", benchMesh},
     {"lungmesh", "sphere_256", benchMesh},
+    {"lungmesh", "classical", benchLungSegmentation},
     {"load", "dicom_series", benchLoad},
     {"load", "nifti", benchLoad},
     {"slice_render", "axial_512", benchSliceRender},

@@ -6,7 +6,6 @@
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
-#include <tbb/parallel_reduce.h>
 
 #include <algorithm>
 #include <array>
@@ -180,15 +179,16 @@ struct SliceComponent
 
 // Fills the holes of `label` in one slice: background (anything but `label`) regions of the
 // label's bounding box that do not touch the box border. Only unlabelled voxels are painted.
-void fillHolesInSlice(std::uint16_t *slice, int nx, int ny, std::uint16_t label)
+// `within` (x0, x1, y0, y1, inclusive) bounds where the label may be.
+void fillHolesInSlice(std::uint16_t *slice, int nx, const std::array<int, 4> &within, std::uint16_t label)
 {
     int x0 = INT_MAX, x1 = INT_MIN, y0 = INT_MAX, y1 = INT_MIN;
-    for (int y = 0; y < ny; ++y) {
+    for (int y = within[2]; y <= within[3]; ++y) {
         const std::uint16_t *row = slice + std::size_t(y) * std::size_t(nx);
-        const std::uint16_t *first = std::find(row, row + nx, label);
-        if (first == row + nx)
+        const std::uint16_t *first = std::find(row + within[0], row + within[1] + 1, label);
+        if (first == row + within[1] + 1)
             continue;
-        int last = nx - 1;
+        int last = within[1];
         while (row[last] != label)
             --last;
         x0 = std::min(x0, int(first - row));
@@ -196,7 +196,7 @@ void fillHolesInSlice(std::uint16_t *slice, int nx, int ny, std::uint16_t label)
         y0 = std::min(y0, y);
         y1 = std::max(y1, y + 1);
     }
-    if (x1 - x0 < 3 || y1 - y0 < 3)
+    if (y0 == INT_MAX || x1 - x0 < 3 || y1 - y0 < 3)
         return;
     const RunRows background = detail::buildRunRowsSerial(y1 - y0, 1, [&](int y, int, std::vector<Run> &out) {
         const std::uint16_t *row = slice + std::size_t(y + y0) * std::size_t(nx);
@@ -302,8 +302,8 @@ LungSegmentationResult segmentLungs(const Volume &ct, const LungSegmentationOpti
 
     // 2. Airway: in the most superior slice with internal air, the 2D component nearest the
     //    midline is the trachea; its lumen is grown in 3D below the airway threshold.
-    const bool kTowardsHead = geometry.direction(2, 2) >= 0.0;
-    const int zTop = kTowardsHead ? cand[5] : cand[4];
+    const bool headAtHighK = geometry.direction(2, 2) >= 0.0;
+    const int zTop = headAtHighK ? cand[5] : cand[4];
     {
         const RunRows top = detail::buildRunRowsSerial(ny, 1, [&](int y, int, std::vector<Run> &out) {
             for (std::uint32_t r = air.begin(y, zTop); r < air.end(y, zTop); ++r)
@@ -424,7 +424,7 @@ LungSegmentationResult segmentLungs(const Volume &ct, const LungSegmentationOpti
     if (second != UINT32_MAX && double(sizes[second]) >= options.secondLungMinFraction * double(sizes[first]))
         keep[second] = 1;
     else
-        result.warnings.push_back("one air-filled region only: the lungs were separated slice by slice at the midline");
+        result.warnings.push_back("the two lungs form one connected air region: they were separated slice by slice near the midline");
 
     // 4. Left/right per slice, then holes per lung. Patient right is towards -x in LPS.
     const bool indexTowardsLeft = geometry.direction(0, 0) >= 0.0;
@@ -436,6 +436,7 @@ LungSegmentationResult segmentLungs(const Volume &ct, const LungSegmentationOpti
     const int lo = int(std::max(xMid - search, 0.0)), hi = int(std::min(xMid + search, double(nx - 1)));
     std::atomic<int> splitSlices{0};
     std::atomic<int> done{0};
+    std::atomic<std::size_t> rightVoxels{0}, leftVoxels{0};
     tbb::parallel_for(cand[4], cand[5] + 1, [&](int z) {
         if (context.isCanceled())
             return;
@@ -497,9 +498,19 @@ LungSegmentationResult segmentLungs(const Volume &ct, const LungSegmentationOpti
                 }
             }
             if (options.fillHoles) {
-                fillHolesInSlice(slice, nx, ny, kRightLungLabel);
-                fillHolesInSlice(slice, nx, ny, kLeftLungLabel);
+                const std::array<int, 4> within = {cand[0], cand[1], cand[2], cand[3]};
+                fillHolesInSlice(slice, nx, within, kRightLungLabel);
+                fillHolesInSlice(slice, nx, within, kLeftLungLabel);
             }
+            // Hole filling stays inside each lung's slice box, so the internal-air box holds all.
+            std::array<std::size_t, 3> voxels{0, 0, 0};
+            for (int y = cand[2]; y <= cand[3]; ++y) {
+                const std::uint16_t *row = slice + std::size_t(y) * std::size_t(nx);
+                for (int x = cand[0]; x <= cand[1]; ++x)
+                    ++voxels[std::min<std::uint16_t>(row[x], 2)];
+            }
+            rightVoxels += voxels[kRightLungLabel];
+            leftVoxels += voxels[kLeftLungLabel];
         }
         const int d = ++done;
         if (d % 16 == 0)
@@ -508,28 +519,10 @@ LungSegmentationResult segmentLungs(const Volume &ct, const LungSegmentationOpti
     context.throwIfCanceled();
     result.splitSlices = splitSlices.load();
 
-    // Volumes: hole filling stays inside each lung's slice box, so the internal-air box holds all.
-    using Counts = std::array<std::size_t, 3>;
-    const Counts counts = tbb::parallel_reduce(
-        tbb::blocked_range<int>(cand[4], cand[5] + 1), Counts{0, 0, 0},
-        [&](const tbb::blocked_range<int> &range, Counts c) {
-            for (int z = range.begin(); z < range.end(); ++z)
-                for (int y = cand[2]; y <= cand[3]; ++y) {
-                    const std::uint16_t *row = work + std::size_t(z) * sliceSize + std::size_t(y) * std::size_t(nx);
-                    for (int x = cand[0]; x <= cand[1]; ++x)
-                        ++c[std::min<std::uint16_t>(row[x], 2)];
-                }
-            return c;
-        },
-        [](Counts a, const Counts &b) {
-            for (int i = 0; i < 3; ++i)
-                a[std::size_t(i)] += b[std::size_t(i)];
-            return a;
-        });
     const double voxelMl = geometry.voxelVolumeMl();
-    result.rightVolumeMl = double(counts[kRightLungLabel]) * voxelMl;
-    result.leftVolumeMl = double(counts[kLeftLungLabel]) * voxelMl;
-    if (counts[1] + counts[2] == 0)
+    result.rightVolumeMl = double(rightVoxels.load()) * voxelMl;
+    result.leftVolumeMl = double(leftVoxels.load()) * voxelMl;
+    if (rightVoxels.load() + leftVoxels.load() == 0)
         refuse(ct, noLungs);
 
     for (const auto &[volume, name] : {std::pair{result.rightVolumeMl, "right"}, std::pair{result.leftVolumeMl, "left"}}) {

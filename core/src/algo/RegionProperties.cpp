@@ -192,10 +192,11 @@ int eulerNumber(const Crop &c, bool is3d)
 
 // Area of skimage's convex_hull_image: the hull of the midpoints of the pixels' edges
 // (centre +- 0.5 along each axis), then the pixel centres inside it or on it. Coordinates are
-// doubled so the hull is computed exactly in integers.
+// doubled so the hull is exact in integers. Points are (row, column), so the monotone chain's
+// two halves are monotone in the row and each pixel row crosses each half once.
 std::uint64_t convexArea2d(const Crop &c)
 {
-    struct P { long long x, y; };
+    struct P { long long u, v; }; // u = 2 * row, v = 2 * column
     std::vector<P> pts;
     for (int y = 1; y < c.dims[1] - 1; ++y) {
         int first = -1, last = -1;
@@ -208,51 +209,49 @@ std::uint64_t convexArea2d(const Crop &c)
         if (first < 0)
             continue;
         for (int x : {first, last}) {
-            pts.push_back({2LL * x - 1, 2LL * y});
-            pts.push_back({2LL * x + 1, 2LL * y});
-            pts.push_back({2LL * x, 2LL * y - 1});
-            pts.push_back({2LL * x, 2LL * y + 1});
+            pts.push_back({2LL * y, 2LL * x - 1});
+            pts.push_back({2LL * y, 2LL * x + 1});
+            pts.push_back({2LL * y - 1, 2LL * x});
+            pts.push_back({2LL * y + 1, 2LL * x});
         }
     }
-    std::sort(pts.begin(), pts.end(), [](const P &a, const P &b) { return a.x < b.x || (a.x == b.x && a.y < b.y); });
-    pts.erase(std::unique(pts.begin(), pts.end(), [](const P &a, const P &b) { return a.x == b.x && a.y == b.y; }),
+    std::sort(pts.begin(), pts.end(), [](const P &a, const P &b) { return a.u < b.u || (a.u == b.u && a.v < b.v); });
+    pts.erase(std::unique(pts.begin(), pts.end(), [](const P &a, const P &b) { return a.u == b.u && a.v == b.v; }),
               pts.end());
-    const auto cross = [](const P &o, const P &a, const P &b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); };
-    std::vector<P> hull(2 * pts.size());
-    std::size_t k = 0;
-    for (std::size_t i = 0; i < pts.size(); ++i) {
-        while (k >= 2 && cross(hull[k - 2], hull[k - 1], pts[i]) <= 0)
-            --k;
-        hull[k++] = pts[i];
+    const auto cross = [](const P &o, const P &a, const P &b) { return (a.u - o.u) * (b.v - o.v) - (a.v - o.v) * (b.u - o.u); };
+    std::vector<P> lower, upper;
+    for (const P &p : pts) {
+        while (lower.size() >= 2 && cross(lower[lower.size() - 2], lower.back(), p) <= 0)
+            lower.pop_back();
+        lower.push_back(p);
     }
-    for (std::size_t i = pts.size() - 1, t = k + 1; i-- > 0;) {
-        while (k >= t && cross(hull[k - 2], hull[k - 1], pts[i]) <= 0)
-            --k;
-        hull[k++] = pts[i];
+    for (auto it = pts.rbegin(); it != pts.rend(); ++it) {
+        while (upper.size() >= 2 && cross(upper[upper.size() - 2], upper.back(), *it) <= 0)
+            upper.pop_back();
+        upper.push_back(*it);
     }
-    hull.resize(k - 1);
+    std::reverse(upper.begin(), upper.end()); // both chains now run from the first row to the last
+    // Column where a chain crosses row u (strictly inside the hull's row range: the extreme
+    // vertices lie on odd half-rows, pixel rows on even ones).
+    const auto crossing = [](const std::vector<P> &chain, std::size_t &i, long long u) {
+        while (i + 2 < chain.size() && chain[i + 1].u < u)
+            ++i;
+        const P &a = chain[i], &b = chain[i + 1];
+        if (b.u == a.u)
+            return double(a.v);
+        return double(a.v) + double(u - a.u) * double(b.v - a.v) / double(b.u - a.u);
+    };
     std::uint64_t inside = 0;
+    std::size_t li = 0, ui = 0;
     for (int y = 1; y < c.dims[1] - 1; ++y) {
-        const long long Y = 2LL * y;
-        double xl = std::numeric_limits<double>::infinity(), xr = -xl;
-        for (std::size_t i = 0; i < hull.size(); ++i) {
-            const P &a = hull[i], &b = hull[(i + 1) % hull.size()];
-            if ((a.y - Y) * (b.y - Y) > 0)
-                continue;
-            if (a.y == b.y) {
-                xl = std::min({xl, double(a.x), double(b.x)});
-                xr = std::max({xr, double(a.x), double(b.x)});
-                continue;
-            }
-            const double x = double(a.x) + double(Y - a.y) * double(b.x - a.x) / double(b.y - a.y);
-            xl = std::min(xl, x);
-            xr = std::max(xr, x);
-        }
-        if (xl > xr)
+        const long long u = 2LL * y;
+        if (u <= pts.front().u || u >= pts.back().u)
             continue;
-        // pixel centres X = 2x with xl <= X <= xr
-        const long long from = (long long)std::ceil((xl - 1e-9) / 2.0);
-        const long long to = (long long)std::floor((xr + 1e-9) / 2.0);
+        const double v1 = crossing(lower, li, u), v2 = crossing(upper, ui, u);
+        const double vl = std::min(v1, v2), vr = std::max(v1, v2);
+        // pixel centres v = 2x with vl <= v <= vr
+        const long long from = (long long)std::ceil((vl - 1e-9) / 2.0);
+        const long long to = (long long)std::floor((vr + 1e-9) / 2.0);
         if (to >= from)
             inside += std::uint64_t(to - from + 1);
     }
@@ -361,6 +360,9 @@ RegionTable computeRegionProperties(const std::uint32_t *labels, const ImageGeom
             const double root = std::sqrt(half * half + b12 * b12);
             const double l1 = std::max(mean + root, 0.0), l2 = std::max(mean - root, 0.0);
             r.eccentricity = l1 == 0.0 ? 0.0 : std::sqrt(1.0 - l2 / l1);
+            // skimage's own rule for a == c. Its float moments hit a == c exactly only by luck
+            // of rounding (BLAS summation order), and otherwise give atan2's limit -sign(b) pi/4:
+            // regions with exactly equal second moments may differ from skimage by the sign.
             if (a11 - c22 == 0.0)
                 r.orientation = b12 < 0 ? -std::numbers::pi / 4.0 : std::numbers::pi / 4.0;
             else

@@ -46,7 +46,7 @@ RunRows buildRunRows(int ny, int nz, const RowFn &rowRuns, const TaskContext &co
     rr.ny = ny;
     rr.nz = nz;
     rr.rowStart.assign(std::size_t(ny) * std::size_t(nz) + 1, 0);
-    std::vector<std::vector<Run>> perSlice(std::size_t(nz));
+    std::vector<std::vector<Run>> perSlice(static_cast<std::size_t>(nz));
     tbb::parallel_for(tbb::blocked_range<int>(0, nz), [&](const tbb::blocked_range<int> &range) {
         for (int z = range.begin(); z < range.end(); ++z) {
             if (context.isCanceled())

@@ -79,6 +79,10 @@ std::vector<std::string> listFiles(const std::string &path)
         throw IoError(path + ": no such file or folder");
     if (!fs::is_directory(status))
         return {path};
+    // skip_permission_denied below is for subfolders: the folder asked for must be readable, or
+    // it would look empty ("holds no files") instead of unreadable.
+    if (fs::directory_iterator top(path, ec); ec)
+        throw IoError(path + ": cannot list the folder: " + ec.message());
     std::vector<std::string> files;
     for (fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end; !ec && it != end;
          it.increment(ec)) {
