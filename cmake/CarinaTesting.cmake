@@ -6,6 +6,7 @@ function(carina_add_test)
   cmake_parse_arguments(T "GUI" "NAME" "SOURCES;LIBS;LABELS" ${ARGN})
   add_executable(${T_NAME} ${T_SOURCES})
   target_link_libraries(${T_NAME} PRIVATE Carina::Core Qt6::Test ${T_LIBS})
+  target_include_directories(${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/tests/common)
   target_compile_definitions(${T_NAME} PRIVATE
     CARINA_SHARED_DIR="${CARINA_SHARED_DIR}"
     CARINA_SOURCE_DIR="${PROJECT_SOURCE_DIR}"

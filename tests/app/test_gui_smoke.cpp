@@ -5,6 +5,7 @@
 //
 // CARINA_SMOKE_INPUT (a file or folder) replaces the sample, CARINA_SMOKE_SIZE ("800x1280")
 // the window size, CARINA_SMOKE_OUTPUT the PNG path: the same test makes the docs' screenshots.
+#include "QuickItemSearch.h"
 #include "AppController.h"
 #include "GuiMain.h"
 #include "SliceView.h"
@@ -23,6 +24,8 @@ using namespace carina;
 
 namespace {
 
+using carina::test::findItem;
+
 // Grey-level variance of a rectangle: 0 for a blank (uniform) view.
 double variance(const QImage &image, const QRect &rect)
 {
@@ -40,17 +43,6 @@ double variance(const QImage &image, const QRect &rect)
         return 0.0;
     const double mean = sum / double(n);
     return sum2 / double(n) - mean * mean;
-}
-
-// Items by objectName through the visual tree (QObject parents differ inside ApplicationWindow).
-QQuickItem *findItem(QQuickItem *root, const QString &name)
-{
-    if (root->objectName() == name)
-        return root;
-    for (QQuickItem *child : root->childItems())
-        if (QQuickItem *found = findItem(child, name))
-            return found;
-    return nullptr;
 }
 
 } // namespace

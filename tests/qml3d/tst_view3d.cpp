@@ -3,6 +3,7 @@
 // View3D with a real Document, rendered by Qt3D under Xvfb and checked pixel by pixel:
 // mesh colour and background, opacity and visibility, nested see-through meshes, the slice
 // planes' content, place and orientation, the iso-surface task and the upload of a big mesh.
+#include "QuickItemSearch.h"
 #include "IsoSurfaceBuilder.h"
 #include "MeshGeometry.h"
 #include "MeshSceneModel.h"
@@ -32,6 +33,8 @@ Q_IMPORT_QML_PLUGIN(Carina_ShellPlugin)
 using namespace carina;
 
 namespace {
+
+using carina::test::findItem;
 
 constexpr int N = 64;            // voxels per side
 constexpr double Spacing = 2.0;  // mm: a 128 mm cube centred on the origin
@@ -117,17 +120,6 @@ double colourDistance(QRgb a, QRgb b)
 {
     return std::sqrt(std::pow(qRed(a) - qRed(b), 2) + std::pow(qGreen(a) - qGreen(b), 2) +
                      std::pow(qBlue(a) - qBlue(b), 2));
-}
-
-// Repeater and Loader children are in the item tree, not always in the QObject tree.
-QQuickItem *findItem(QQuickItem *root, const QString &name)
-{
-    if (root->objectName() == name)
-        return root;
-    for (QQuickItem *child : root->childItems())
-        if (QQuickItem *found = findItem(child, name))
-            return found;
-    return nullptr;
 }
 
 QString describe(QRgb c)

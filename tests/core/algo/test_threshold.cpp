@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Carina contributors
+#include "NpyImage.h"
 #include <carina/algo/Threshold.h>
 
 #include <QFile>
@@ -14,29 +15,7 @@ using namespace carina::algo;
 
 namespace {
 
-// Reads a 2D uint8 C-order .npy (as written by numpy.save) into a Volume; null when absent.
-Volume loadNpyUInt8(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    const QByteArray bytes = file.readAll();
-    if (!bytes.startsWith("\x93NUMPY"))
-        return {};
-    const int headerLength = std::uint8_t(bytes[8]) | (std::uint8_t(bytes[9]) << 8);
-    const QByteArray header = bytes.mid(10, headerLength);
-    if (!header.contains("'|u1'") || header.contains("'fortran_order': True"))
-        return {};
-    const int open = header.indexOf("'shape': (") + 10;
-    const QList<QByteArray> shape = header.mid(open, header.indexOf(')', open) - open).split(',');
-    ImageGeometry g;
-    g.dims = {shape.at(1).trimmed().toInt(), shape.at(0).trimmed().toInt(), 1};
-    Volume v(VoxelType::UInt8, g);
-    if (std::size_t(bytes.size() - 10 - headerLength) != v.byteSize())
-        return {};
-    std::memcpy(v.rawData(), bytes.constData() + 10 + headerLength, v.byteSize());
-    return v;
-}
+using carina::test::loadNpyUInt8;
 
 ImageGeometry grid(int w, int h)
 {

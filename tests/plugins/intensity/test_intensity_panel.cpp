@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Carina contributors
 // The Intensity panel as the shell gets it: the plugin library loaded by the host, the panel
 // created from panelUrl() out of the library's resources, driven by touch.
+#include "QuickItemSearch.h"
 #include <carina/Document.h>
 #include <carina/PluginHost.h>
 
@@ -18,6 +19,8 @@ using namespace carina;
 
 namespace {
 
+using carina::test::findItem;
+
 Volume syntheticCt()
 {
     ImageGeometry g;
@@ -28,17 +31,6 @@ Volume syntheticCt()
     for (std::size_t i = 0; i < v.voxelCount(); ++i)
         p[i] = std::int16_t(i % 3 == 0 ? -1000 : (i % 3 == 1 ? 0 : 1000));
     return v;
-}
-
-// Walks the visual tree: delegates of a Repeater are visual children, not QObject children.
-QQuickItem *findItem(QQuickItem *root, const QString &name)
-{
-    if (root->objectName() == name)
-        return root;
-    for (QQuickItem *child : root->childItems())
-        if (QQuickItem *found = findItem(child, name))
-            return found;
-    return nullptr;
 }
 
 } // namespace
