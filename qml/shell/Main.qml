@@ -122,6 +122,21 @@ ApplicationWindow {
                 onClicked: presetMenu.popup(presetButton, 0, presetButton.height)
             }
             TouchButton {
+                id: layersButton
+                objectName: "layersButton"
+                glyph: "\u25a4"
+                text: window.portrait ? "" : qsTr("Layers")
+                tip: qsTr("Label layers: visibility and opacity")
+                enabled: document.hasImage
+                onClicked: layersPopup.opened ? layersPopup.close() : layersPopup.open()
+                LayersPopup {
+                    id: layersPopup
+                    objectName: "layersPopup"
+                    document: window.document
+                    y: layersButton.height
+                }
+            }
+            TouchButton {
                 glyph: "\u2922"
                 text: window.portrait ? "" : qsTr("Fit")
                 tip: qsTr("Fit all views (or double tap a view)")

@@ -13,4 +13,5 @@ carina_shell_qml_files(
   shell/StatusBar.qml
   shell/ToolTiles.qml
   shell/SeriesDialog.qml
-  shell/LoadingCard.qml)
+  shell/LoadingCard.qml
+  shell/LayersPopup.qml)

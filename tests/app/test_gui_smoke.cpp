@@ -10,6 +10,8 @@
 #include "GuiMain.h"
 #include "SliceView.h"
 
+#include <carina/Document.h>
+#include <carina/LabelVolume.h>
 #include <carina/PluginHost.h>
 
 #include <QGuiApplication>
@@ -130,6 +132,33 @@ private slots:
         const QString panelShot = QString(output).replace(QStringLiteral(".png"), QStringLiteral("-plugin.png"));
         QVERIFY(window->grabWindow().save(panelShot));
         qInfo("screenshot with the plugin panel: %s", qPrintable(panelShot));
+
+        // A label layer shows as an overlay and appears in the Layers popup, whose controls
+        // follow the document.
+        carina::Document *doc = controller.document();
+        auto labels = std::make_shared<carina::LabelVolume>(doc->image().geometry());
+        const QVector3D c = doc->cursorIndex();
+        for (int k = 0; k < labels->dims()[2]; ++k)
+            for (int j = int(c.y()) - 40; j < int(c.y()) + 40; ++j)
+                for (int i = int(c.x()) - 60; i < int(c.x()) + 60; ++i)
+                    labels->set(i, j, k, 1);
+        doc->addLayer(QStringLiteral("test block"), labels, 0.5);
+        auto *popup = window->findChild<QObject *>(QStringLiteral("layersPopup"));
+        QVERIFY(popup);
+        QVERIFY(QMetaObject::invokeMethod(popup, "open"));
+        QQuickItem *popupContent = nullptr;
+        QTRY_VERIFY((popupContent = popup->property("contentItem").value<QQuickItem *>()) != nullptr);
+        QQuickItem *row = nullptr;
+        QTRY_VERIFY((row = findItem(popupContent, QStringLiteral("layerRow0"))) != nullptr);
+        QQuickItem *opacitySlider = findItem(row, QStringLiteral("layerOpacity"));
+        QVERIFY(opacitySlider);
+        QCOMPARE(opacitySlider->property("value").toDouble(), 0.5);
+        doc->setLayerOpacity(0, 0.8);
+        QTRY_COMPARE(opacitySlider->property("value").toDouble(), 0.8);
+        QTest::qWait(500);
+        const QString layersShot = QString(output).replace(QStringLiteral(".png"), QStringLiteral("-layers.png"));
+        QVERIFY(window->grabWindow().save(layersShot));
+        qInfo("screenshot with a label layer: %s", qPrintable(layersShot));
     }
 };
 

@@ -92,6 +92,10 @@ public:
     /// Index of the layer named `name`, -1 if none.
     Q_INVOKABLE int findLayer(const QString &name) const;
     Q_INVOKABLE void removeLayer(int index);
+    /// Display settings of layer `index` for the shell's layer list (empty/0/false when out of range).
+    Q_INVOKABLE QString layerName(int index) const;
+    Q_INVOKABLE double layerOpacity(int index) const;
+    Q_INVOKABLE bool layerVisible(int index) const;
     Q_INVOKABLE void setLayerOpacity(int index, double opacity);
     Q_INVOKABLE void setLayerVisible(int index, bool visible);
     /// Mutable access for edits: call notifyLabelsChanged() with the edited box afterwards.

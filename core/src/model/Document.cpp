@@ -215,6 +215,21 @@ void Document::removeLayer(int index)
     emit layersChanged();
 }
 
+QString Document::layerName(int index) const
+{
+    return index >= 0 && index < layerCount() ? m_layers[std::size_t(index)].name : QString();
+}
+
+double Document::layerOpacity(int index) const
+{
+    return index >= 0 && index < layerCount() ? m_layers[std::size_t(index)].opacity : 0.0;
+}
+
+bool Document::layerVisible(int index) const
+{
+    return index >= 0 && index < layerCount() && m_layers[std::size_t(index)].visible;
+}
+
 void Document::setLayerOpacity(int index, double opacity)
 {
     if (index < 0 || index >= layerCount())

@@ -55,6 +55,12 @@ private slots:
         QCOMPARE(index, 0);
         QCOMPARE(layerSpy.count(), 1);
         QCOMPARE(doc.findLayer(QStringLiteral("lungs")), 0);
+        doc.setLayerOpacity(0, 1.7); // clamped
+        doc.setLayerVisible(0, false);
+        QCOMPARE(doc.layerOpacity(0), 1.0);
+        QVERIFY(!doc.layerVisible(0));
+        QCOMPARE(doc.layerName(0), QStringLiteral("lungs"));
+        QCOMPARE(doc.layerName(5), QString());
         ImageGeometry other = doc.image().geometry();
         other.dims[2] = 9;
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
