@@ -240,7 +240,9 @@ void DicomWorkerPool::giveBack(std::vector<std::unique_ptr<Worker>> &workers)
         for (auto &w : workers) {
             // Only a worker with nothing in flight can serve the next run; the rest may still be
             // writing into memory that is about to be freed.
-            if (w->sent.empty() && w->input.empty() && w->pid > 0) {
+            // A worker that never got through a task may be one that cannot start (it would be
+            // left as a zombie in the idle list): only proven workers are kept.
+            if (w->sent.empty() && w->input.empty() && w->pid > 0 && w->everBegun && w->alive()) {
                 w->begun = -1;
                 w->stderrTail.clear();
                 m_idle.push_back(std::move(w));
