@@ -343,12 +343,7 @@ void SliceView::updatePolish()
     }
     QElapsedTimer timer;
     timer.start();
-    std::vector<algo::LabelOverlay> overlays;
-    for (int l = 0; l < m_document->layerCount(); ++l) {
-        const LabelLayer &layer = m_document->layer(l);
-        if (layer.visible && layer.labels)
-            overlays.push_back({layer.labels.get(), layer.opacity});
-    }
+    const std::vector<algo::LabelOverlay> overlays = m_document->visibleOverlays();
     const int index = sliceIndex();
     algo::renderSlice(m_document->image(), algoPlane(), index, m_document->windowCenter(),
                       m_document->windowWidth(), overlays, m_slice);

@@ -130,12 +130,7 @@ void SliceTextureImage::renderNow()
     const QVector3D cursor = m_document->cursorIndex();
     const int slice = std::clamp(int(std::lround(cursor[m.axisZ])), 0, m.sliceCount - 1);
 
-    std::vector<algo::LabelOverlay> overlays;
-    for (int i = 0; i < m_document->layerCount(); ++i) {
-        const LabelLayer &layer = m_document->layer(i);
-        if (layer.visible && layer.labels)
-            overlays.push_back({layer.labels.get(), layer.opacity});
-    }
+    const std::vector<algo::LabelOverlay> overlays = m_document->visibleOverlays();
     try {
         algo::renderSlice(image, m_plane, slice, m_document->windowCenter(), m_document->windowWidth(), overlays,
                           m_slice);

@@ -6,6 +6,7 @@
 #include <carina/LabelVolume.h>
 #include <carina/Mesh.h>
 #include <carina/Volume.h>
+#include <carina/algo/SliceRender.h>
 
 #include <QObject>
 #include <QString>
@@ -98,6 +99,8 @@ public:
     Q_INVOKABLE bool layerVisible(int index) const;
     Q_INVOKABLE void setLayerOpacity(int index, double opacity);
     Q_INVOKABLE void setLayerVisible(int index, bool visible);
+    /// The visible layers as slice-render overlays, bottom layer first (what every view draws).
+    std::vector<algo::LabelOverlay> visibleOverlays() const;
     /// Mutable access for edits: call notifyLabelsChanged() with the edited box afterwards.
     LabelVolume &layerLabels(int index);
     void notifyLabelsChanged(int index, const VoxelBox &region);

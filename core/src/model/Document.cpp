@@ -246,6 +246,15 @@ void Document::setLayerVisible(int index, bool visible)
     emit layersChanged();
 }
 
+std::vector<algo::LabelOverlay> Document::visibleOverlays() const
+{
+    std::vector<algo::LabelOverlay> overlays;
+    for (const LabelLayer &layer : m_layers)
+        if (layer.visible && layer.labels)
+            overlays.push_back({layer.labels.get(), layer.opacity});
+    return overlays;
+}
+
 LabelVolume &Document::layerLabels(int index)
 {
     return *m_layers.at(std::size_t(index)).labels;

@@ -61,6 +61,10 @@ private slots:
         QVERIFY(!doc.layerVisible(0));
         QCOMPARE(doc.layerName(0), QStringLiteral("lungs"));
         QCOMPARE(doc.layerName(5), QString());
+        QVERIFY(doc.visibleOverlays().empty()); // the only layer is hidden
+        doc.setLayerVisible(0, true);
+        QCOMPARE(doc.visibleOverlays().size(), std::size_t(1));
+        QCOMPARE(doc.visibleOverlays().front().opacity, 1.0);
         ImageGeometry other = doc.image().geometry();
         other.dims[2] = 9;
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
