@@ -7,11 +7,14 @@
 #include <carina/Mesh.h>
 #include <carina/Volume.h>
 #include <carina/algo/SliceRender.h>
+#include <carina/edit/LabelPatch.h>
 
 #include <QObject>
 #include <QString>
 #include <QStringList>
 #include <QVector3D>
+
+#include <QUndoStack>
 
 #include <memory>
 #include <vector>
@@ -49,6 +52,7 @@ class CARINA_CORE_EXPORT Document : public QObject
     Q_PROPERTY(int layerCount READ layerCount NOTIFY layersChanged)
     Q_PROPERTY(int meshCount READ meshCount NOTIFY meshesChanged)
     Q_PROPERTY(QStringList warnings READ warnings NOTIFY imageChanged)
+    Q_PROPERTY(QUndoStack *undoStack READ undoStack CONSTANT)
 
 public:
     explicit Document(QObject *parent = nullptr);
@@ -105,6 +109,15 @@ public:
     LabelVolume &layerLabels(int index);
     void notifyLabelsChanged(int index, const VoxelBox &region);
 
+    // --- undoable edits ---
+    /// Pushes an edit of layer `index` that was already written through `patch` (see
+    /// LabelPatch::assign) onto the undo stack and announces the changed box. Empty patches are
+    /// dropped. The stack is cleared when the image changes.
+    void commitLabelEdit(int index, LabelPatch patch, const QString &text);
+    QUndoStack *undoStack() const { return m_undoStack; }
+    Q_INVOKABLE void undo();
+    Q_INVOKABLE void redo();
+
     // --- meshes ---
     int meshCount() const { return int(m_meshes.size()); }
     std::shared_ptr<const Mesh> mesh(int index) const { return m_meshes.at(std::size_t(index)); }
@@ -133,6 +146,7 @@ private:
     double m_windowWidth = 400.0;
     std::vector<LabelLayer> m_layers;
     std::vector<std::shared_ptr<Mesh>> m_meshes;
+    QUndoStack *m_undoStack;
 };
 
 } // namespace carina

@@ -2,7 +2,10 @@
 // SPDX-FileCopyrightText: Carina contributors
 #include <carina/Document.h>
 
+#include "edit/LabelEditCommand.h"
+
 #include <QFileInfo>
+#include <QUndoStack>
 
 #include <algorithm>
 #include <cmath>
@@ -45,7 +48,7 @@ std::pair<double, double> robustRange(const Volume &volume)
 
 } // namespace
 
-Document::Document(QObject *parent) : QObject(parent)
+Document::Document(QObject *parent) : QObject(parent), m_undoStack(new QUndoStack(this))
 {
     qRegisterMetaType<carina::VoxelBox>();
 }
@@ -56,6 +59,7 @@ void Document::setImage(const Volume &image, const QStringList &warnings)
 {
     m_image = image;
     m_warnings = warnings;
+    m_undoStack->clear(); // edits refer to the old image's layers
     m_layers.clear();
     m_meshes.clear();
     m_range = image.isNull() ? std::pair<double, double>{0.0, 0.0} : image.valueRange();
@@ -263,6 +267,29 @@ LabelVolume &Document::layerLabels(int index)
 void Document::notifyLabelsChanged(int index, const VoxelBox &region)
 {
     emit labelsChanged(index, region);
+}
+
+void Document::commitLabelEdit(int index, LabelPatch patch, const QString &text)
+{
+    if (index < 0 || index >= layerCount())
+        throw std::out_of_range("commitLabelEdit: no layer " + std::to_string(index));
+    LabelLayer &target = m_layers[std::size_t(index)];
+    patch.finish(target.labels->dims());
+    if (patch.isEmpty())
+        return;
+    const VoxelBox bounds = patch.bounds();
+    m_undoStack->push(new LabelEditCommand(this, target.labels, std::move(patch), text));
+    emit labelsChanged(index, bounds);
+}
+
+void Document::undo()
+{
+    m_undoStack->undo();
+}
+
+void Document::redo()
+{
+    m_undoStack->redo();
 }
 
 int Document::setMesh(std::shared_ptr<Mesh> mesh)

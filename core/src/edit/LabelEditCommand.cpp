@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+#include "edit/LabelEditCommand.h"
+
+#include <carina/Document.h>
+#include <carina/LabelVolume.h>
+
+namespace carina {
+
+LabelEditCommand::LabelEditCommand(Document *document, std::shared_ptr<LabelVolume> labels,
+                                   LabelPatch patch, const QString &text)
+    : QUndoCommand(text), m_document(document), m_labels(std::move(labels)), m_patch(std::move(patch))
+{
+}
+
+void LabelEditCommand::undo()
+{
+    m_patch.revert(*m_labels);
+    m_applied = false;
+    notify();
+}
+
+void LabelEditCommand::redo()
+{
+    if (m_applied)
+        return; // QUndoStack::push() calls redo(); the voxels are already written
+    m_patch.apply(*m_labels);
+    m_applied = true;
+    notify();
+}
+
+void LabelEditCommand::notify()
+{
+    for (int index = 0; index < m_document->layerCount(); ++index) {
+        if (m_document->layer(index).labels == m_labels) {
+            m_document->notifyLabelsChanged(index, m_patch.bounds());
+            return;
+        }
+    }
+}
+
+} // namespace carina
