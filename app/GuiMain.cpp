@@ -8,11 +8,19 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QGuiApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QQmlApplicationEngine>
+#include <QQuickItem>
 #include <QQuickStyle>
 #include <QQuickWindow>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QTimer>
 #include <QtQml/qqmlextensionplugin.h>
 
 #include <cstdio>
@@ -64,11 +72,104 @@ QQuickWindow *loadShell(QQmlApplicationEngine &engine, AppController &controller
     return qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst());
 }
 
+void ShellApplication::setController(AppController *controller)
+{
+    m_controller = controller;
+}
+
+bool ShellApplication::notify(QObject *receiver, QEvent *event)
+{
+    try {
+        return QGuiApplication::notify(receiver, event);
+    } catch (...) {
+        const QString message = currentExceptionMessage();
+        if (auto *controller = static_cast<AppController *>(m_controller.data())) {
+            controller->reportException(receiver, message);
+        } else {
+            std::fprintf(stderr, "carina: an exception escaped while delivering an event to a %s: %s\n",
+                         receiver ? receiver->metaObject()->className() : "null object", qUtf8Printable(message));
+        }
+        return false;
+    }
+}
+
+namespace {
+
+QQuickItem *findNamedItem(QQuickItem *root, const QString &name)
+{
+    if (!root || root->objectName() == name)
+        return root;
+    for (QQuickItem *child : root->childItems())
+        if (QQuickItem *found = findNamedItem(child, name))
+            return found;
+    return nullptr;
+}
+
+// $CARINA_STARTUP_REPORT=FILE.json: once the window is shown and the first load is over, write
+// what the user would see (window, image, the plugin tiles) to FILE.json and a screenshot to
+// FILE.png, then quit. How the desktop-entry test checks a start from the menu.
+void reportStartupWhenReady(QQuickWindow *window, AppController *controller, const QString &reportPath)
+{
+    auto *timer = new QTimer(window);
+    auto *clock = new QElapsedTimer;
+    clock->start();
+    QObject::connect(timer, &QTimer::timeout, window, [=] {
+        const bool timedOut = clock->elapsed() > 180000;
+        if (!timedOut && (!window->isExposed() || controller->busy()))
+            return;
+        timer->stop();
+        delete clock;
+        // $CARINA_STARTUP_OPEN_PLUGIN=ID also opens that plugin's panel, as a tap on its tile does.
+        const QString openPlugin = qEnvironmentVariable("CARINA_STARTUP_OPEN_PLUGIN");
+        if (!openPlugin.isEmpty())
+            QMetaObject::invokeMethod(window, "openPlugin", Q_ARG(QVariant, openPlugin), Q_ARG(QVariant, openPlugin));
+        // Give the views (and the panel's drawer) a moment to draw.
+        QTimer::singleShot(openPlugin.isEmpty() ? 800 : 2000, window, [=] {
+            QJsonArray plugins;
+            const PluginListModel *model = controller->plugins();
+            for (int row = 0; row < model->rowCount(); ++row) {
+                const QModelIndex index = model->index(row);
+                plugins.append(QJsonObject{{QStringLiteral("id"), model->data(index, PluginListModel::IdRole).toString()},
+                                           {QStringLiteral("name"), model->data(index, PluginListModel::NameRole).toString()},
+                                           {QStringLiteral("loaded"), model->data(index, PluginListModel::LoadedRole).toBool()},
+                                           {QStringLiteral("error"), model->data(index, PluginListModel::ErrorRole).toString()}});
+            }
+            const QQuickItem *tiles = findNamedItem(window->contentItem(), QStringLiteral("toolTiles"));
+            const QJsonObject report{
+                {QStringLiteral("timedOut"), timedOut},
+                {QStringLiteral("windowVisible"), window->isVisible() && window->isExposed()},
+                {QStringLiteral("title"), window->title()},
+                {QStringLiteral("width"), window->width()},
+                {QStringLiteral("height"), window->height()},
+                {QStringLiteral("hasImage"), controller->document()->hasImage()},
+                {QStringLiteral("lastError"), controller->lastError()},
+                {QStringLiteral("tilesShown"), tiles && tiles->isVisible() ? tiles->property("count").toInt() : 0},
+                {QStringLiteral("panelLoaded"), [&] {
+                     const QQuickItem *loader = findNamedItem(window->contentItem(), QStringLiteral("pluginPanelLoader"));
+                     return loader && loader->property("item").value<QQuickItem *>() != nullptr;
+                 }()},
+                {QStringLiteral("shellErrors"), window->property("errorText").toString() + window->property("pluginErrorText").toString()},
+                {QStringLiteral("plugins"), plugins}};
+            QString png = reportPath;
+            png.replace(QRegularExpression(QStringLiteral("\\.json$")), QString());
+            window->grabWindow().save(png + QStringLiteral(".png"));
+            QSaveFile file(reportPath);
+            const bool written = file.open(QIODevice::WriteOnly) && file.write(QJsonDocument(report).toJson()) > 0 && file.commit();
+            if (!written)
+                std::fprintf(stderr, "carina: cannot write the startup report %s\n", qUtf8Printable(reportPath));
+            QCoreApplication::exit(written && !timedOut ? 0 : 1);
+        });
+    });
+    timer->start(100);
+}
+
+} // namespace
+
 int runGui(int &argc, char **argv, const QString &initialPath)
 {
     QCoreApplication::setOrganizationName(QStringLiteral("Carina"));
     QCoreApplication::setApplicationName(QStringLiteral("Carina"));
-    QGuiApplication app(argc, argv);
+    ShellApplication app(argc, argv);
     QGuiApplication::setApplicationDisplayName(QStringLiteral("Carina"));
     QGuiApplication::setDesktopFileName(QStringLiteral("org.carina.Carina"));
     configureShellStyle();
@@ -77,6 +178,7 @@ int runGui(int &argc, char **argv, const QString &initialPath)
     host.discover();
 
     AppController controller(&host);
+    app.setController(&controller);
     QQmlApplicationEngine engine;
     if (!loadShell(engine, controller)) {
         std::fprintf(stderr, "carina: the user interface failed to load (see the QML errors above)\n");
@@ -86,6 +188,9 @@ int runGui(int &argc, char **argv, const QString &initialPath)
     const QString path = initialPath.isEmpty() ? findBundledSample() : initialPath;
     if (!path.isEmpty())
         controller.openPath(path);
+    const QString report = qEnvironmentVariable("CARINA_STARTUP_REPORT");
+    if (!report.isEmpty())
+        reportStartupWhenReady(qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst()), &controller, report);
     return app.exec();
 }
 

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Carina contributors
 #pragma once
 
+#include <QGuiApplication>
+#include <QPointer>
 #include <QString>
 
 class QQmlApplicationEngine;
@@ -10,6 +12,23 @@ class QQuickWindow;
 namespace carina {
 
 class AppController;
+
+/// The shell's QGuiApplication: an exception that escapes while Qt delivers an event (a
+/// plugin's slot on its task's QFutureWatcher, a timer, a queued call) is caught here, reported
+/// through the AppController with the plugin's name, and the event loop carries on. The events
+/// in question unwind only through QtCore, which is built with exception support; calls from
+/// QML are caught earlier, in front of the QML engine (guardPluginObject()).
+class ShellApplication : public QGuiApplication
+{
+public:
+    ShellApplication(int &argc, char **argv) : QGuiApplication(argc, argv) {}
+    /// Where caught exceptions are reported; without one they are printed on stderr.
+    void setController(AppController *controller);
+    bool notify(QObject *receiver, QEvent *event) override;
+
+private:
+    QPointer<QObject> m_controller; // an AppController; QPointer needs only QObject here
+};
 
 /// Runs the touch shell: creates the QGuiApplication, discovers plugins, shows Main.qml and
 /// opens `initialPath` (empty = the bundled sample scan, when found). Returns the exit code.

@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLoggingCategory>
 
 #include <cstdio>
 #include <exception>
@@ -54,6 +55,8 @@ QString text(const Eigen::Vector3d &v)
 const QString infoUsage = QStringLiteral("FILE|FOLDER [--json]");
 const QString pluginsUsage = QStringLiteral("[--json]");
 
+Q_LOGGING_CATEGORY(lcHeadless, "carina.headless", QtInfoMsg)
+
 } // namespace
 
 int runInfoCommand(const QStringList &arguments)
@@ -82,6 +85,9 @@ int runInfoCommand(const QStringList &arguments)
     QStringList warnings;
     for (const std::string &warning : loaded.warnings)
         warnings << QString::fromStdString(warning);
+    // Geometry and modality only: the series description is free text and stays out of logs.
+    qCDebug(lcHeadless, "info: read %dx%dx%d %s %s, %d warnings", g.dims[0], g.dims[1], g.dims[2],
+            voxelTypeName(volume.type()), info.modality.c_str(), int(warnings.size()));
 
     if (parser.isSet(jsonOption)) {
         QJsonArray direction;

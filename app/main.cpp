@@ -7,6 +7,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QLoggingCategory>
 
 #include <algorithm>
 #include <cstdio>
@@ -16,6 +17,8 @@
 #endif
 
 namespace {
+
+Q_LOGGING_CATEGORY(lcMain, "carina.main", QtInfoMsg)
 
 using carina::HeadlessCommand;
 using carina::PluginHost;
@@ -90,12 +93,19 @@ int main(int argc, char **argv)
     const QCommandLineOption versionOption({QStringLiteral("v"), QStringLiteral("version")}, QStringLiteral("Show the version."));
     const QCommandLineOption listPluginsOption(QStringLiteral("list-plugins"), QStringLiteral("List the plugins found: id, status, file, reason."));
     const QCommandLineOption headlessOption(QStringLiteral("headless"), QStringLiteral("Run COMMAND ARGS... without a window (see below)."));
-    parser.addOptions({helpOption, versionOption, listPluginsOption, headlessOption});
+    const QCommandLineOption verboseOption(QStringLiteral("verbose"), QStringLiteral("Log what Carina does on stderr (logging categories carina.*, debug level)."));
+    parser.addOptions({helpOption, versionOption, listPluginsOption, headlessOption, verboseOption});
     parser.addPositionalArgument(QStringLiteral("FILE|FOLDER"), QStringLiteral("Image or DICOM folder to open in the GUI."), QStringLiteral("[FILE|FOLDER]"));
     if (!parser.parse(ownArguments)) {
         std::fprintf(stderr, "carina: %s\nTry carina --help.\n", qUtf8Printable(parser.errorText()));
         return 1;
     }
+
+    // The most verbose level of Carina's own logging; QT_LOGGING_RULES still adds to it. Log
+    // lines never carry patient identity (tested: test_no_patient_data_in_logs).
+    if (parser.isSet(verboseOption))
+        QLoggingCategory::setFilterRules(QStringLiteral("carina.*.debug=true"));
+    qCDebug(lcMain, "carina %s, SDK %s, Qt %s", CARINA_VERSION, CARINA_SDK_VERSION, qVersion());
 
     if (parser.isSet(versionOption)) {
         std::printf("carina %s (SDK %s, Qt %s)\n", CARINA_VERSION, CARINA_SDK_VERSION, qVersion());
@@ -129,11 +139,15 @@ int main(int argc, char **argv)
         // Built-ins other than `plugins` run without discovering (and loading) any plugin.
         const std::vector<HeadlessCommand> builtins = allCommands(host, false);
         for (const HeadlessCommand &command : builtins)
-            if (command.name == name)
+            if (command.name == name) {
+                qCDebug(lcMain, "running the built-in command %s with %d arguments", qUtf8Printable(name), int(commandLine.size() - 1));
                 return command.run(commandLine.mid(1));
+            }
         for (const HeadlessCommand &command : allCommands(host, true))
-            if (command.name == name)
+            if (command.name == name) {
+                qCDebug(lcMain, "running the plugin command %s with %d arguments", qUtf8Printable(name), int(commandLine.size() - 1));
                 return command.run(commandLine.mid(1));
+            }
         std::fprintf(stderr, "carina: unknown headless command \"%s\"; see carina --help for the list\n", qUtf8Printable(name));
         return 1;
     }

@@ -15,7 +15,7 @@ shared=${CARINA_SHARED_DIR:-$source_dir/../shared}
 out=${CARINA_FUZZ_OUT:-$build_dir/findings}
 seconds=${1:-600}
 [ $# -gt 0 ] && shift
-targets=${*:-nifti nifti_gz image read_volume dicom}
+targets=${*:-nifti nifti_gz image read_volume dicom session}
 
 # Workers run with the same sanitizers; they inherit these settings.
 export CARINA_DICOM_WORKER="$build_dir/bin/carina-dicom-worker"
@@ -34,6 +34,7 @@ seeds() {
     nifti|nifti_gz) echo "$source_dir/tests/data/nifti" ;;
     image) echo "$shared/data/images2d" ;;
     dicom) echo "$shared/data/dicom-robustness" ;;
+    session) echo "$source_dir/tests/data/session" ;;
     read_volume) echo "$source_dir/tests/data/nifti $shared/data/images2d $shared/data/dicom-robustness" ;;
   esac
 }

@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
-  qt6-base-dev qt6-declarative-dev qt6-declarative-dev-tools qt6-3d-dev libxkbcommon-dev
+  qt6-base-dev qt6-base-private-dev qt6-declarative-dev qt6-declarative-dev-tools qt6-3d-dev libxkbcommon-dev
   qt6-image-formats-plugins qt6-qpa-plugins
   qml6-module-qt3d-core qml6-module-qt3d-extras qml6-module-qt3d-input qml6-module-qt3d-logic
   qml6-module-qt3d-render qml6-module-qt3d-animation qml6-module-qtquick-scene3d

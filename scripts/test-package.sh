@@ -7,7 +7,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 "$root/scripts/package.sh" --deb-only
-for p in lintian desktop-file-utils appstream; do
+for p in lintian desktop-file-utils appstream xvfb xauth groff-base; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || apt-get install -y -qq "$p" >/dev/null
 done
 dist="$root/dist"
@@ -23,6 +23,10 @@ plugins="$("${clean[@]}" carina --list-plugins)"
 echo "$plugins"
 grep -Eq "^intensity[[:space:]]+loaded[[:space:]]+/usr/lib/" <<<"$plugins"
 desktop-file-validate /usr/share/applications/org.carina.Carina.desktop
+# Started as the menu starts it (the installed entry's Exec line) under Xvfb: window, sample, plugins.
+"${clean[@]}" bash "$root/tests/sdk/test_desktop_launch.sh" /usr/share/applications/org.carina.Carina.desktop
+# The installed man page covers every command of the installed carina --help.
+"${clean[@]}" bash "$root/tests/sdk/test_man_page.sh" /usr/bin/carina /usr/share/man/man1/carina.1.gz
 appstreamcli validate --no-net /usr/share/metainfo/org.carina.Carina.metainfo.xml >/dev/null
 test -f /usr/lib/*/cmake/Carina/CarinaConfig.cmake
 # lintian: errors fail the test; warnings are printed for the record.

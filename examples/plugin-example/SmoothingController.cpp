@@ -12,20 +12,18 @@ namespace example {
 SmoothingController::SmoothingController(carina::Document *document, QObject *parent)
     : QObject(parent), m_document(document)
 {
-    connect(&m_watcher, &QFutureWatcher<carina::Volume>::finished, this, [this] {
+    connect(&m_watcher, &QFutureWatcher<SmoothingResult>::finished, this, [this] {
         emit busyChanged();
-        if (m_watcher.isCanceled())
+        const SmoothingResult result = m_watcher.result();
+        if (result.canceled)
+            return; // the user asked for it: nothing to report
+        if (!result.error.isEmpty()) {
+            setError(result.error);
             return;
-        try {
-            const carina::Volume result = m_watcher.result();
-            m_document->setImage(result, {QStringLiteral("smoothed with sigma %1 mm").arg(m_sigmaMm)});
-            setError({});
-            emit finished();
-        } catch (const carina::TaskCanceled &) {
-            // The user asked for it: nothing to report.
-        } catch (const std::exception &e) {
-            setError(QString::fromUtf8(e.what()));
         }
+        m_document->setImage(result.volume, {QStringLiteral("smoothed with sigma %1 mm").arg(m_sigmaMm)});
+        setError({});
+        emit finished();
     });
 }
 
@@ -54,6 +52,8 @@ void SmoothingController::apply()
     // Progress arrives on the worker thread: hop to the UI thread before touching properties.
     QPointer<SmoothingController> self(this);
     m_context = std::make_shared<carina::TaskContext>([self](double fraction, const std::string &) {
+        if (!self)
+            return;
         QMetaObject::invokeMethod(self.data(), [self, fraction] {
             if (self) {
                 self->m_progress = fraction;
@@ -64,7 +64,17 @@ void SmoothingController::apply()
     const carina::Volume image = m_document->image(); // shares the buffer, no copy
     const double sigma = m_sigmaMm;
     auto context = m_context;
-    m_watcher.setFuture(QtConcurrent::run([image, sigma, context] { return smoothGaussian(image, sigma, *context); }));
+    m_watcher.setFuture(QtConcurrent::run([image, sigma, context] {
+        SmoothingResult result;
+        try {
+            result.volume = smoothGaussian(image, sigma, *context);
+        } catch (const carina::TaskCanceled &) {
+            result.canceled = true;
+        } catch (const std::exception &e) {
+            result.error = QString::fromUtf8(e.what());
+        }
+        return result;
+    }));
     emit busyChanged();
 }
 

@@ -12,6 +12,15 @@
 
 namespace example {
 
+/// What the worker hands back: the image, or why there is none. Exceptions stay in the worker:
+/// a QFuture would rethrow them from result() and from waitForFinished(), even in a destructor.
+struct SmoothingResult
+{
+    carina::Volume volume;
+    QString error;
+    bool canceled = false;
+};
+
 /// State and actions of the smoothing panel. Lives on the UI thread; the smoothing runs on a
 /// worker thread (QtConcurrent) with progress and cancel, and its result replaces the image.
 class SmoothingController : public QObject
@@ -52,7 +61,7 @@ private:
     double m_progress = 0.0;
     QString m_error;
     std::shared_ptr<carina::TaskContext> m_context;
-    QFutureWatcher<carina::Volume> m_watcher;
+    QFutureWatcher<SmoothingResult> m_watcher;
 };
 
 } // namespace example

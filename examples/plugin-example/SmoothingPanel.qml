@@ -3,29 +3,34 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import Carina.Shell
 
 // The shell sets `controller` (a SmoothingController) and `document`. The panel only binds and
-// forwards intents: every state lives in the controller.
-Item {
+// forwards intents: every state lives in the controller. Theme and TouchButton come from the
+// shell (module Carina.Shell), so the panel has the shell's colours and touch-sized targets.
+Pane {
     id: root
 
     property QtObject controller: null
     property QtObject document: null
-    // Touch targets of at least 9 mm, as the shell's own controls.
-    readonly property real touchTarget: Math.max(48, Screen.pixelDensity * 9)
+
+    padding: Theme.spacing
+    background: Rectangle { color: Theme.panel }
 
     ColumnLayout {
         anchors.fill: parent
-        spacing: 12
+        spacing: Theme.spacing
 
-        Label {
+        Text {
             text: qsTr("Sigma: %1 mm").arg(sigmaSlider.value.toFixed(1))
+            color: Theme.text
+            font.pixelSize: Theme.fontNormal
         }
         Slider {
             id: sigmaSlider
             objectName: "sigmaSlider"
             Layout.fillWidth: true
-            Layout.preferredHeight: root.touchTarget
+            Layout.preferredHeight: Theme.touchTarget
             from: 0.2
             to: 10
             stepSize: 0.1
@@ -38,24 +43,28 @@ Item {
             value: root.controller ? root.controller.progress : 0
         }
         RowLayout {
-            Button {
+            spacing: Theme.spacing
+            TouchButton {
                 objectName: "applyButton"
-                Layout.preferredHeight: root.touchTarget
+                glyph: "\u25cc"
                 text: qsTr("Smooth")
+                tip: qsTr("Smooth the image with this sigma")
                 enabled: root.controller !== null && !root.controller.busy
                 onClicked: root.controller.apply()
             }
-            Button {
-                Layout.preferredHeight: root.touchTarget
+            TouchButton {
+                objectName: "cancelButton"
+                glyph: "\u2715"
                 text: qsTr("Cancel")
                 enabled: root.controller !== null && root.controller.busy
                 onClicked: root.controller.cancel()
             }
         }
-        Label {
+        Text {
             Layout.fillWidth: true
             wrapMode: Text.Wrap
-            color: "#ff8a80"
+            color: Theme.error
+            font.pixelSize: Theme.fontNormal
             text: root.controller ? root.controller.error : ""
         }
         Item { Layout.fillHeight: true }

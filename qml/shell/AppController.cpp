@@ -13,6 +13,8 @@
 #include <atomic>
 #include <cmath>
 
+#include <dlfcn.h>
+
 namespace carina {
 
 namespace {
@@ -58,6 +60,7 @@ AppController::AppController(const PluginHost *host, QObject *parent)
     m_plugins->reset(host);
     m_recentFiles = QSettings().value(QLatin1String(kRecentKey)).toStringList();
     connect(m_document, &Document::imageChanged, this, &AppController::unitsChanged);
+    m_session = new SessionController(this, this);
 }
 
 AppController::~AppController()
@@ -303,13 +306,59 @@ QObject *AppController::controllerFor(const QString &pluginId)
     const PluginRecord *record = m_host ? m_host->find(pluginId) : nullptr;
     if (!record || !record->loaded || !record->plugin)
         return nullptr;
-    QObject *controller = record->plugin->createController(m_document, this);
+    QObject *controller = nullptr;
+    try {
+        controller = record->plugin->createController(m_document, this);
+    } catch (...) {
+        emit pluginFailed(record->name, tr("could not start: %1").arg(currentExceptionMessage()));
+        return nullptr;
+    }
     if (!controller)
         return nullptr;
     // QML must not garbage-collect what an invokable returned: this object owns it.
     QQmlEngine::setObjectOwnership(controller, QQmlEngine::CppOwnership);
+    // Whatever the panel calls runs behind a catch; the report waits for the call to unwind.
+    QPointer<AppController> self(this);
+    guardPluginObject(controller, [self, name = record->name](const QString &message) {
+        if (self)
+            QMetaObject::invokeMethod(self.data(), [self, name, message] {
+                if (self)
+                    emit self->pluginFailed(name, message);
+            }, Qt::QueuedConnection);
+    });
     m_controllers.insert(pluginId, controller);
     return controller;
+}
+
+QString AppController::pluginNameOf(const QObject *object) const
+{
+    // An object the plugin's controller owns (a QFutureWatcher, a QTimer)...
+    for (const QObject *o = object; o; o = o->parent()) {
+        for (auto it = m_controllers.begin(); it != m_controllers.end(); ++it) {
+            if (it.value() == o) {
+                const PluginRecord *record = m_host ? m_host->find(it.key()) : nullptr;
+                return record ? record->name : it.key();
+            }
+        }
+    }
+    // ...or an object whose class the plugin's library defines (its vtable lives there), such
+    // as an unparented QFutureWatcher<T> member of the controller.
+    if (!object || !m_host)
+        return {};
+    Dl_info info{};
+    if (!dladdr(*reinterpret_cast<void *const *>(object), &info) || !info.dli_fname)
+        return {};
+    const QString library = QFileInfo(QFile::decodeName(info.dli_fname)).canonicalFilePath();
+    for (const PluginRecord &record : m_host->plugins())
+        if (record.loaded && QFileInfo(record.filePath).canonicalFilePath() == library)
+            return record.name;
+    return {};
+}
+
+void AppController::reportException(QObject *receiver, const QString &message)
+{
+    const QString name = pluginNameOf(receiver);
+    emit pluginFailed(name.isEmpty() ? tr("Carina") : name, message);
 }
 
 QUrl AppController::panelUrlFor(const QString &pluginId) const

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "PluginListModel.h"
+#include "SessionController.h"
 
 #include <carina/Document.h>
 #include <carina/PluginHost.h>
@@ -33,6 +34,8 @@ class AppController : public QObject
     QML_UNCREATABLE("Created by the application and passed to Main.qml")
     Q_PROPERTY(carina::Document *document READ document CONSTANT)
     Q_PROPERTY(carina::PluginListModel *plugins READ plugins CONSTANT)
+    /// Sessions, label files and autosave.
+    Q_PROPERTY(carina::SessionController *session READ session CONSTANT)
     /// A load (scan or read) is running.
     Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
     /// 0..1 of the running load.
@@ -57,6 +60,9 @@ public:
 
     Document *document() const { return m_document; }
     PluginListModel *plugins() const { return m_plugins; }
+    SessionController *session() const { return m_session; }
+    /// The plugin controllers created so far, by plugin id (what a session saves).
+    const QHash<QString, QPointer<QObject>> &controllers() const { return m_controllers; }
     bool busy() const { return m_busy; }
     double progress() const { return m_progress; }
     QString progressMessage() const { return m_progressMessage; }
@@ -81,6 +87,12 @@ public:
     Q_INVOKABLE QObject *controllerFor(const QString &pluginId);
     /// The plugin's panel URL, empty when not loaded.
     Q_INVOKABLE QUrl panelUrlFor(const QString &pluginId) const;
+    /// Reports an exception that escaped while Qt delivered an event to `receiver` (the
+    /// application's notify() catches it): emits pluginFailed with the name of the plugin the
+    /// receiver belongs to (its controller's children, or an object of the plugin's library).
+    void reportException(QObject *receiver, const QString &message);
+    /// The display name of the plugin `object` belongs to; empty when it is the shell's own.
+    QString pluginNameOf(const QObject *object) const;
 
     /// Converts a QML url or string into a local path.
     static QString toLocalPath(const QVariant &pathOrUrl);
@@ -96,6 +108,9 @@ signals:
     void loaded();
     /// Opening failed; the document keeps its previous image.
     void loadError(const QString &message);
+    /// A plugin threw (creating its controller, in a call from its panel, in its task); the
+    /// call was abandoned, the document and the other plugins carry on.
+    void pluginFailed(const QString &pluginName, const QString &message);
 
 private:
     struct Outcome
@@ -117,6 +132,7 @@ private:
     Document *m_document = nullptr;
     PluginListModel *m_plugins = nullptr;
     QHash<QString, QPointer<QObject>> m_controllers;
+    SessionController *m_session = nullptr;
 
     bool m_busy = false;
     double m_progress = 0.0;

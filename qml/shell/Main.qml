@@ -17,6 +17,9 @@ ApplicationWindow {
     property string activePluginId: ""
     property string activePluginName: ""
     property string errorText: ""
+    // The last plugin that failed and why; the shell, the document and the other tools go on.
+    property string pluginErrorName: ""
+    property string pluginErrorText: ""
     property bool warningsDismissed: false
 
     function openPlugin(pluginId, name) {
@@ -27,7 +30,10 @@ ApplicationWindow {
         const panel = controller.panelUrlFor(pluginId)
         const pluginController = controller.controllerFor(pluginId)
         if (panel.toString().length === 0 || pluginController === null) {
-            errorText = qsTr("The tool \u201c%1\u201d has no panel or could not start.").arg(name)
+            if (pluginErrorName !== name) {
+                pluginErrorName = name
+                pluginErrorText = qsTr("It has no panel or could not start.")
+            }
             return
         }
         activePluginId = pluginId
@@ -97,6 +103,14 @@ ApplicationWindow {
                 enabled: controller.recentFiles.length > 0
                 onClicked: recentMenu.popup(recentButton, 0, recentButton.height)
             }
+            TouchButton {
+                id: sessionButton
+                objectName: "sessionButton"
+                glyph: "\u21c5"
+                text: window.portrait ? "" : qsTr("Session")
+                tip: qsTr("Save or open a session; export or import label layers")
+                onClicked: sessionActions.popup(sessionButton)
+            }
             ToolSeparator {}
             TouchButton {
                 glyph: viewArea.focusLayout ? "\u25a3" : "\u229e"
@@ -112,6 +126,31 @@ ApplicationWindow {
                 text: window.portrait ? "" : qsTr("Window")
                 tip: qsTr("Drag to change the window: up/down level, left/right width")
                 checkable: true
+            }
+            TouchButton {
+                id: drawButton
+                objectName: "drawButton"
+                glyph: "\u270e"
+                text: window.portrait ? "" : qsTr("Draw")
+                tip: qsTr("Drawing tools: lasso, rectangle, squiggle, brush, eraser; labels and their volumes")
+                checkable: true
+                enabled: document.hasImage
+                // Closing the tools gives one finger back to paging.
+                onCheckedChanged: if (!checked) drawingTools.tool = AnnotationController.Navigate
+            }
+            TouchButton {
+                objectName: "undoButton"
+                glyph: "\u21b6"
+                tip: drawingTools.canUndo ? qsTr("Undo %1").arg(drawingTools.undoText) : qsTr("Nothing to undo")
+                enabled: drawingTools.canUndo
+                onClicked: drawingTools.undo()
+            }
+            TouchButton {
+                objectName: "redoButton"
+                glyph: "\u21b7"
+                tip: drawingTools.canRedo ? qsTr("Redo %1").arg(drawingTools.redoText) : qsTr("Nothing to redo")
+                enabled: drawingTools.canRedo
+                onClicked: drawingTools.redo()
             }
             TouchButton {
                 id: presetButton
@@ -207,6 +246,15 @@ ApplicationWindow {
         onAccepted: controller.openPath(selectedFolder)
     }
 
+    SessionActions {
+        id: sessionActions
+        session: controller.session
+        document: window.document
+    }
+
+    // A normal close: this run's autosave is not needed any more.
+    onClosing: controller.session.closeCleanly()
+
     SeriesDialog {
         id: seriesDialog
         anchors.centerIn: parent
@@ -219,6 +267,10 @@ ApplicationWindow {
         target: controller
         function onLoadError(message) {
             window.errorText = message
+        }
+        function onPluginFailed(pluginName, message) {
+            window.pluginErrorName = pluginName
+            window.pluginErrorText = message
         }
         function onLoaded() {
             window.errorText = ""
@@ -233,6 +285,27 @@ ApplicationWindow {
     Shortcut {
         sequence: StandardKey.Open
         onActivated: fileDialog.open()
+    }
+
+    AnnotationController {
+        id: drawingTools
+        objectName: "annotationController"
+        document: window.document
+    }
+    Shortcut {
+        sequence: StandardKey.Undo
+        onActivated: drawingTools.undo()
+    }
+    Shortcut {
+        sequence: StandardKey.Redo
+        onActivated: drawingTools.redo()
+    }
+
+    Shortcut {
+        sequence: StandardKey.Save
+        enabled: document.hasImage
+        onActivated: controller.session.sessionPath.length > 0 ? controller.session.saveSession(controller.session.sessionPath)
+                                                               : sessionActions.popup(sessionButton)
     }
 
     GridLayout {
@@ -260,6 +333,16 @@ ApplicationWindow {
             onActivated: (pluginId, name) => window.openPlugin(pluginId, name)
         }
 
+        AnnotationPanel {
+            objectName: "annotationPanel"
+            visible: drawButton.checked && document.hasImage
+            annotation: drawingTools
+            Layout.fillHeight: !window.portrait
+            Layout.fillWidth: window.portrait
+            Layout.preferredWidth: window.portrait ? window.width : Theme.touchTarget * 5
+            Layout.preferredHeight: window.portrait ? Math.round(window.height * 0.3) : window.height
+        }
+
         ViewArea {
             id: viewArea
             objectName: "viewArea"
@@ -267,6 +350,7 @@ ApplicationWindow {
             Layout.fillHeight: true
             document: window.document
             windowMode: windowModeButton.checked
+            annotation: drawingTools
             onProbed: (info) => statusBar.probe = info
 
             // Nothing open yet: say what can be opened.
@@ -304,6 +388,35 @@ ApplicationWindow {
                                              : qsTr("Could not open")
                     message: window.errorText
                     onDismissed: window.errorText = ""
+                }
+                RestoreCard {
+                    objectName: "restoreCard"
+                    width: parent.width
+                    visible: controller.session.restoreAvailable
+                    summary: controller.session.restoreSummary
+                    onRestore: controller.session.restoreAutosave()
+                    onDiscard: controller.session.discardAutosave()
+                }
+                Banner {
+                    objectName: "sessionErrorBanner"
+                    width: parent.width
+                    visible: controller.session.lastError.length > 0
+                    isError: true
+                    title: qsTr("Session or label file \u2014 nothing was changed, your work is still open")
+                    message: controller.session.lastError
+                    onDismissed: controller.session.clearError()
+                }
+                Banner {
+                    objectName: "pluginErrorBanner"
+                    width: parent.width
+                    visible: window.pluginErrorText.length > 0
+                    isError: true
+                    title: qsTr("The tool \u201c%1\u201d failed \u2014 the image and the other tools are unaffected").arg(window.pluginErrorName)
+                    message: window.pluginErrorText
+                    onDismissed: {
+                        window.pluginErrorText = ""
+                        window.pluginErrorName = ""
+                    }
                 }
                 Banner {
                     objectName: "warningBanner"

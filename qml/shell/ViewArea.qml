@@ -17,6 +17,8 @@ Item {
     // Index of the big view in the focus layout: 0 axial, 1 coronal, 2 sagittal, 3 3D.
     property int focusIndex: 0
     property bool windowMode: false
+    // The drawing tools every slice view forwards its strokes to (null: no drawing).
+    property AnnotationController annotation: null
     readonly property bool portrait: height > width
     // Auto: the grid fits a landscape screen; in portrait a big view is more useful.
     readonly property bool focusLayout: layoutMode === ViewArea.Layout.Focus
@@ -81,6 +83,7 @@ Item {
         document: root.document
         plane: SliceView.Axial
         windowMode: root.windowMode
+        annotation: root.annotation
         maximised: root.focusLayout && root.focusIndex === 0
         onProbed: (info) => root.probed(info)
         onMaximiseToggled: root.toggleFocus(0)
@@ -93,6 +96,7 @@ Item {
         document: root.document
         plane: SliceView.Coronal
         windowMode: root.windowMode
+        annotation: root.annotation
         maximised: root.focusLayout && root.focusIndex === 1
         onProbed: (info) => root.probed(info)
         onMaximiseToggled: root.toggleFocus(1)
@@ -105,6 +109,7 @@ Item {
         document: root.document
         plane: SliceView.Sagittal
         windowMode: root.windowMode
+        annotation: root.annotation
         maximised: root.focusLayout && root.focusIndex === 2
         onProbed: (info) => root.probed(info)
         onMaximiseToggled: root.toggleFocus(2)

@@ -6,6 +6,8 @@ target_sources(carina_shell PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/AppController.cpp
   ${CMAKE_CURRENT_LIST_DIR}/PluginListModel.h
   ${CMAKE_CURRENT_LIST_DIR}/PluginListModel.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/SessionController.h
+  ${CMAKE_CURRENT_LIST_DIR}/SessionController.cpp
   ${CMAKE_CURRENT_LIST_DIR}/DocumentForeign.h)
 carina_shell_qml_files(
   shell/Main.qml
@@ -14,4 +16,6 @@ carina_shell_qml_files(
   shell/ToolTiles.qml
   shell/SeriesDialog.qml
   shell/LoadingCard.qml
-  shell/LayersPopup.qml)
+  shell/LayersPopup.qml
+  shell/SessionActions.qml
+  shell/RestoreCard.qml)

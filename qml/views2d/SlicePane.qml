@@ -8,6 +8,8 @@ import Carina.Shell
 // Touch: one-finger vertical drag pages, tap moves the crosshair, two fingers zoom and pan,
 // double tap fits. With `windowMode` a drag changes level (vertical) and width (horizontal).
 // Mouse: wheel pages (Ctrl+wheel zooms), right-drag changes the window, middle-drag pans.
+// With a drawing tool of `annotation` active, one finger (pen, left button) draws instead;
+// two fingers still zoom and pan, the wheel still pages, right and middle drags still work.
 Item {
     id: root
 
@@ -15,6 +17,8 @@ Item {
     property int plane: SliceView.Axial
     property bool windowMode: false
     property bool maximised: false
+    property AnnotationController annotation: null
+    readonly property bool drawing: annotation !== null && annotation.drawing && hasImage
     readonly property alias view: view
     readonly property bool hasImage: document !== null && document.hasImage
 
@@ -39,6 +43,15 @@ Item {
         anchors.fill: parent
         document: root.document
         plane: root.plane
+    }
+
+    StrokeOverlay {
+        anchors.fill: parent
+        visible: root.annotation !== null
+        annotation: root.annotation
+        view: root.view
+        hovering: hover.hovered && root.drawing
+        hoverPoint: hover.point.position
     }
 
     // Crosshair: the other two planes through the shared cursor, in their plane colours, with
@@ -164,6 +177,9 @@ Item {
         onActiveChanged: {
             lastScale = scale
             lastCentroid = centroid.position
+            // A second finger turns a stroke into a pinch: drop what the first finger drew.
+            if (active && root.annotation !== null && root.annotation.stroking)
+                root.annotation.cancel()
         }
         onScaleChanged: {
             if (!active || lastScale <= 0)
@@ -187,7 +203,10 @@ Item {
         target: null
         minimumPointCount: 1
         maximumPointCount: 1
-        acceptedButtons: Qt.LeftButton | Qt.RightButton | Qt.MiddleButton
+        // While drawing, one finger and the left button belong to the pen: the mouse keeps its
+        // right (window) and middle (pan) drags.
+        acceptedDevices: root.drawing ? PointerDevice.Mouse | PointerDevice.TouchPad : PointerDevice.AllDevices
+        acceptedButtons: root.drawing ? Qt.RightButton | Qt.MiddleButton : Qt.LeftButton | Qt.RightButton | Qt.MiddleButton
         // A full-height swipe pages through about the whole stack, never slower than one
         // slice per 24 px nor faster than one per 4 px.
         readonly property real pixelsPerSlice: Math.max(4, Math.min(24, root.height / Math.max(1, view.sliceCount)))
@@ -222,7 +241,42 @@ Item {
         }
     }
 
+    // Drawing: a point handler takes the press at once (a brush dab needs no drag threshold)
+    // and only grabs passively, so a second finger still reaches the pinch.
+    PointHandler {
+        id: drawHandler
+        property point last
+        enabled: root.drawing
+        acceptedButtons: Qt.LeftButton
+        function finish() {
+            if (root.annotation !== null && root.annotation.stroking && !pinch.active)
+                root.annotation.release(view, last)
+        }
+        onActiveChanged: {
+            if (active) {
+                last = point.position
+                root.annotation.press(view, point.position)
+            } else {
+                // Later in this event turn: when a pinch took the point over, its cancel
+                // (below, or the pinch's activation) comes first and nothing is committed.
+                Qt.callLater(finish)
+            }
+        }
+        onGrabChanged: (transition, eventPoint) => {
+            if (transition === PointerDevice.CancelGrabPassive || transition === PointerDevice.CancelGrabExclusive
+                    || transition === PointerDevice.OverrideGrabPassive)
+                root.annotation.cancel()
+        }
+        onPointChanged: {
+            if (!active || pinch.active)
+                return
+            last = point.position
+            root.annotation.move(view, point.position)
+        }
+    }
+
     TapHandler {
+        enabled: !root.drawing
         gesturePolicy: TapHandler.DragThreshold
         onTapped: (eventPoint, button) => {
             // The first tap of a double tap has moved the crosshair already; the second fits.

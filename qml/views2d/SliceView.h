@@ -29,6 +29,8 @@ class SliceView : public QQuickItem
     Q_PROPERTY(QPointF pan READ pan WRITE setPan NOTIFY viewChanged)
     /// Where the slice is drawn, in item coordinates.
     Q_PROPERTY(QRectF imageRect READ imageRect NOTIFY viewChanged)
+    /// Item pixels per millimetre at the current zoom (drawing tools size their strokes with it).
+    Q_PROPERTY(double pixelsPerMm READ pixelsPerMm NOTIFY viewChanged)
     /// The cursor projected into this view, item coordinates.
     Q_PROPERTY(QPointF crosshair READ crosshair NOTIFY crosshairChanged)
     Q_PROPERTY(int sliceIndex READ sliceIndex NOTIFY sliceChanged)
@@ -58,6 +60,7 @@ public:
     QPointF pan() const { return m_pan; }
     void setPan(const QPointF &pan);
     QRectF imageRect() const;
+    double pixelsPerMm() const { return scale(); }
     QPointF crosshair() const;
     int sliceIndex() const;
     int sliceCount() const { return m_mapping.sliceCount; }

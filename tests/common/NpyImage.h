@@ -2,14 +2,16 @@
 // SPDX-FileCopyrightText: Carina contributors
 #pragma once
 
+// Tests that include this link carina_npy (bench/NpyFile.h), the project's one .npy reader.
+
+#include "NpyFile.h"
+
 #include <carina/Volume.h>
 
-#include <QByteArray>
-#include <QFile>
-#include <QList>
 #include <QString>
 
 #include <cstring>
+#include <stdexcept>
 
 namespace carina::test {
 
@@ -17,24 +19,20 @@ namespace carina::test {
 /// Volume; a null Volume when the file is absent or not of that kind.
 inline Volume loadNpyUInt8(const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
+    bench::NpyFile npy;
+    try {
+        npy = bench::NpyFile::read(path.toStdString());
+    } catch (const std::runtime_error &) {
         return {};
-    const QByteArray bytes = file.readAll();
-    if (!bytes.startsWith("\x93NUMPY"))
+    }
+    if (npy.descr != "|u1" || npy.shape.size() != 2)
         return {};
-    const int headerLength = std::uint8_t(bytes[8]) | (std::uint8_t(bytes[9]) << 8);
-    const QByteArray header = bytes.mid(10, headerLength);
-    if (!header.contains("'|u1'") || header.contains("'fortran_order': True"))
-        return {};
-    const int open = header.indexOf("'shape': (") + 10;
-    const QList<QByteArray> shape = header.mid(open, header.indexOf(')', open) - open).split(',');
     ImageGeometry g;
-    g.dims = {shape.at(1).trimmed().toInt(), shape.at(0).trimmed().toInt(), 1};
+    g.dims = {npy.shape[1], npy.shape[0], 1};
     Volume v(VoxelType::UInt8, g);
-    if (std::size_t(bytes.size() - 10 - headerLength) != v.byteSize())
+    if (npy.bytes.size() != v.byteSize())
         return {};
-    std::memcpy(v.rawData(), bytes.constData() + 10 + headerLength, v.byteSize());
+    std::memcpy(v.rawData(), npy.bytes.data(), v.byteSize());
     return v;
 }
 

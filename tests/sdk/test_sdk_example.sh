@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # SPDX-FileCopyrightText: Carina contributors
-# The SDK promise, end to end: install Carina to a fresh prefix, build the out-of-tree example
-# plugin against that prefix ONLY (CMAKE_PREFIX_PATH), then check from a clean environment that
-# the installed app lists the plugin and runs its headless command on the installed sample.
+# The SDK promise, end to end, as a reader of docs/plugin-guide.md lives it: install Carina to a
+# fresh prefix, write the guide's files into an empty folder, build them against that prefix
+# ONLY (CMAKE_PREFIX_PATH), run their Qt Test, then check from a clean environment that the
+# installed app lists the plugin and runs its headless command on the installed sample.
+# Then the versioned contract: the same plugin built against an SDK that claims another major
+# version is refused, with the reason in the plugin list.
 # Usage: test_sdk_example.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 build="$1"
@@ -12,9 +15,11 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
-cmake -S "$source/examples/plugin-example" -B "$work/example" -G Ninja \
+/usr/bin/python3 "$source/tests/sdk/guide_snippets.py" extract "$source/docs/plugin-guide.md" "$work/smoothing"
+cmake -S "$work/smoothing" -B "$work/example" -G Ninja \
   -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/example" >/dev/null
+ctest --test-dir "$work/example" --output-on-failure
 
 # No build tree on any path: only the install prefix and the example's plugin folder.
 clean=(env -i HOME="$work" PATH=/usr/bin:/bin CARINA_PLUGIN_PATH="$work/example/plugins")
@@ -29,4 +34,33 @@ sample="$work/prefix/share/carina/sample/lungpetctdx-a0002"
 info="$("${clean[@]}" "$work/prefix/bin/carina" --headless info "$work/smoothed.nii.gz")"
 echo "$info"
 grep -q "dims: 512 512 30" <<<"$info" || { echo "FAIL: the smoothed image has the wrong size"; exit 1; }
-echo "PASS: out-of-tree plugin built against the installed SDK, listed and run"
+
+# The panel (which imports the shell's Theme and TouchButton) opens in the installed app.
+if [[ -x "$(command -v xvfb-run)" ]]; then
+  "${clean[@]}" CARINA_STARTUP_REPORT="$work/panel.json" CARINA_STARTUP_OPEN_PLUGIN=smoothing \
+    timeout 300 xvfb-run -a -s "-screen 0 1280x800x24" "$work/prefix/bin/carina" >"$work/gui.log" 2>&1 \
+    || { echo "FAIL: the app with the plugin did not start"; cat "$work/gui.log"; exit 1; }
+  grep -q '"panelLoaded": true' "$work/panel.json" || { echo "FAIL: the plugin's panel did not load"; cat "$work/panel.json" "$work/gui.log"; exit 1; }
+  grep -q '"shellErrors": ""' "$work/panel.json" || { echo "FAIL: the shell reports an error"; cat "$work/panel.json"; exit 1; }
+fi
+
+# A faked SDK of another major version: a copy of the prefix whose CMake package says so.
+# (With SDK 0.x there is no older major; a newer one is refused by the same rule.)
+config="$(cd "$work/prefix" && find . -path '*/cmake/Carina/CarinaConfig.cmake' | head -n1)"
+[[ -n "$config" ]] || { echo "FAIL: no CarinaConfig.cmake in the install"; exit 1; }
+sdk="$(sed -n 's/^set(CARINA_SDK_VERSION "\(.*\)")$/\1/p' "$work/prefix/$config")"
+major="${sdk%%.*}"
+if (( major > 0 )); then fake="$((major - 1)).0"; else fake="$((major + 1)).0"; fi
+cp -a "$work/prefix" "$work/fake-prefix"
+sed -i "s/^set(CARINA_SDK_VERSION \".*\")$/set(CARINA_SDK_VERSION \"$fake\")/" "$work/fake-prefix/$config"
+cmake -S "$work/smoothing" -B "$work/example-fake" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_PREFIX_PATH="$work/fake-prefix" >/dev/null
+cmake --build "$work/example-fake" --target carina_plugin_smoothing >/dev/null
+grep -q "\"sdkVersion\": \"$fake\"" "$work"/example-fake/carina_plugin_smoothing_metadata/smoothing.json \
+  || { echo "FAIL: the faked SDK version $fake did not reach the plugin's metadata"; exit 1; }
+refused="$(env -i HOME="$work" PATH=/usr/bin:/bin CARINA_PLUGIN_PATH="$work/example-fake/plugins" \
+  "$work/prefix/bin/carina" --list-plugins 2>/dev/null)"
+echo "$refused"
+grep -E "^smoothing[[:space:]]+failed[[:space:]].*built for Carina SDK $fake, this host provides SDK $sdk \(the major version must match\)" \
+  <<<"$refused" >/dev/null || { echo "FAIL: a plugin built for SDK $fake is not refused with its reason"; exit 1; }
+echo "PASS: the guide's plugin built against the installed SDK, tested, listed and run; built for SDK $fake it is refused"

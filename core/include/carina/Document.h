@@ -7,6 +7,7 @@
 #include <carina/Mesh.h>
 #include <carina/Volume.h>
 #include <carina/algo/SliceRender.h>
+#include <carina/edit/DrawnShape.h>
 #include <carina/edit/LabelPatch.h>
 
 #include <QObject>
@@ -16,7 +17,9 @@
 
 #include <QUndoStack>
 
+#include <cstdint>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 namespace carina {
@@ -28,6 +31,8 @@ struct CARINA_CORE_EXPORT LabelLayer
     std::shared_ptr<LabelVolume> labels;
     double opacity = 0.5; ///< 0..1 overlay opacity
     bool visible = true;
+    bool outline = false;          ///< draw the labels' contours instead of filling them
+    std::uint16_t highlighted = 0; ///< label drawn highlighted (0 = none)
 };
 
 /// The open study: one image, its label layers, meshes, the shared cursor and window/level.
@@ -53,6 +58,8 @@ class CARINA_CORE_EXPORT Document : public QObject
     Q_PROPERTY(int meshCount READ meshCount NOTIFY meshesChanged)
     Q_PROPERTY(QStringList warnings READ warnings NOTIFY imageChanged)
     Q_PROPERTY(QUndoStack *undoStack READ undoStack CONSTANT)
+    Q_PROPERTY(QString shapeConsumer READ shapeConsumer WRITE setShapeConsumer NOTIFY shapeConsumerChanged)
+    Q_PROPERTY(QString derivedImageName READ derivedImageName NOTIFY derivedImageChanged)
 
 public:
     explicit Document(QObject *parent = nullptr);
@@ -71,6 +78,19 @@ public:
     double minValue() const { return m_range.first; }
     double maxValue() const { return m_range.second; }
     QStringList warnings() const { return m_warnings; }
+
+    // --- a derived image shown in place of the loaded voxels (e.g. the masked CT) ---
+    /// The voxels as setImage() got them, whatever is displayed.
+    const Volume &loadedImage() const { return m_loadedImage; }
+    /// Shows `voxels` (same grid as the loaded image, else std::invalid_argument) in place of the
+    /// loaded voxels: image() returns it, views redraw (imageChanged), while layers, meshes,
+    /// cursor, window and undo history stay. `name` says what it is ("Masked CT"). The loaded
+    /// voxels come back with showLoadedImage() or a new setImage().
+    void showDerivedImage(const Volume &voxels, const QString &name);
+    /// Shows the loaded voxels again; nothing happens when they are shown.
+    Q_INVOKABLE void showLoadedImage();
+    /// Name of the derived image on display, empty when the loaded voxels are.
+    QString derivedImageName() const { return m_derivedImageName; }
     /// Value under an LPS point (first channel), NaN outside the image.
     Q_INVOKABLE double valueAtPhysical(const QVector3D &lps) const;
 
@@ -103,6 +123,14 @@ public:
     Q_INVOKABLE bool layerVisible(int index) const;
     Q_INVOKABLE void setLayerOpacity(int index, double opacity);
     Q_INVOKABLE void setLayerVisible(int index, bool visible);
+    Q_INVOKABLE bool layerOutline(int index) const;
+    /// Contours instead of a fill for layer `index` (region tables show their regions so).
+    Q_INVOKABLE void setLayerOutline(int index, bool outline);
+    Q_INVOKABLE int layerHighlight(int index) const;
+    /// Draws label `label` of layer `index` highlighted in every view (0 = none).
+    Q_INVOKABLE void setLayerHighlight(int index, int label);
+    /// Call after changing the colours or visibility in layer `index`'s LabelTable: views redraw.
+    void notifyLayerTableChanged(int index);
     /// The visible layers as slice-render overlays, bottom layer first (what every view draws).
     std::vector<algo::LabelOverlay> visibleOverlays() const;
     /// Mutable access for edits: call notifyLabelsChanged() with the edited box afterwards.
@@ -117,6 +145,29 @@ public:
     QUndoStack *undoStack() const { return m_undoStack; }
     Q_INVOKABLE void undo();
     Q_INVOKABLE void redo();
+    /// Bytes the label edits on the undo stack hold (their patches), for the memory benchmark.
+    std::size_t undoMemoryBytes() const;
+    /// An edit still being drawn through `patch` changed voxels inside `region` of layer `index`:
+    /// views redraw (labelsChanged) but labelCounts() keeps the committed state; the edit's
+    /// counts join at commitLabelEdit(), or never when the patch is discarded.
+    void notifyLabelsEditing(int index, const LabelPatch &patch, const VoxelBox &region);
+
+    // --- label statistics ---
+    /// Voxels per label id of layer `index` (index = id, size = largest id seen + 1). Counted
+    /// over the volume once, then kept up to date from the edits' patches (commit, undo, redo),
+    /// so a brush stroke never re-counts the volume; a notifyLabelsChanged() (an edit without a
+    /// patch) makes the next call count again. Empty for a bad index.
+    std::vector<std::int64_t> labelCounts(int index) const;
+
+    // --- drawn shapes handed to a plugin ---
+    /// Who receives what the drawing tools draw. Empty (the default): the tools paint the active
+    /// label layer. Otherwise the display name of the plugin that set it (while its panel is
+    /// open): the tools paint nothing and hand every shape over through shapeDrawn().
+    QString shapeConsumer() const { return m_shapeConsumer; }
+    void setShapeConsumer(const QString &consumer);
+    /// Emits shapeDrawn(shape): the drawing tools call it when a shape is finished and a plugin
+    /// claims shapes.
+    void submitShape(const DrawnShape &shape);
 
     // --- meshes ---
     int meshCount() const { return int(m_meshes.size()); }
@@ -136,6 +187,11 @@ signals:
     /// Voxels of layer `layer` inside the box [begin, end) changed.
     void labelsChanged(int layer, const carina::VoxelBox &region);
     void meshesChanged();
+    /// A finished shape for the plugin named by shapeConsumer (see DrawnShape).
+    void shapeDrawn(const carina::DrawnShape &shape);
+    void shapeConsumerChanged();
+    /// A derived image replaced the loaded voxels on display, or the loaded ones came back.
+    void derivedImageChanged();
 
 private:
     Volume m_image;
@@ -147,6 +203,13 @@ private:
     std::vector<LabelLayer> m_layers;
     std::vector<std::shared_ptr<Mesh>> m_meshes;
     QUndoStack *m_undoStack;
+    friend class LabelEditCommand; // keeps labelCounts() in step with undo and redo
+    void applyCountChanges(const LabelVolume *labels, const std::vector<LabelCountChange> &changes, int sign);
+    // Per label volume (not index: layers can be removed), present only while exact.
+    mutable std::unordered_map<const LabelVolume *, std::vector<std::int64_t>> m_labelCounts;
+    QString m_shapeConsumer;
+    Volume m_loadedImage;
+    QString m_derivedImageName;
 };
 
 } // namespace carina

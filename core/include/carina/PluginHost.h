@@ -9,8 +9,10 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <vector>
 
+class QObject;
 class QPluginLoader;
 
 namespace carina {
@@ -67,5 +69,17 @@ private:
 
 /// True when a plugin built against SDK `pluginSdk` ("major.minor") runs on this host.
 CARINA_CORE_EXPORT bool isSdkCompatible(const QString &pluginSdk, QString *reason = nullptr);
+
+/// Host side of plugin failure isolation: from now on every call made through
+/// QMetaObject::metacall into `object` (how the QML engine calls a controller's Q_INVOKABLEs and
+/// slots and writes its properties) runs inside try/catch. An exception is handed to `onError`
+/// with its message, on the calling thread, and the call returns without a result.
+/// The catch must sit in front of the QML engine: Debian's QtQml and QtQuick are built without
+/// exception support, so an exception unwinding through them skips their clean-up and leaves
+/// the engine stalled. False (and nothing done) when `object` already has a dynamic meta-object.
+CARINA_CORE_EXPORT bool guardPluginObject(QObject *object, std::function<void(const QString &message)> onError);
+
+/// The message of the exception being handled; call only inside a catch block.
+CARINA_CORE_EXPORT QString currentExceptionMessage();
 
 } // namespace carina

@@ -181,6 +181,27 @@ ComponentLabels labelConnectedComponents(const std::uint8_t *mask, const Dims &d
     return result;
 }
 
+void removeSmallComponents(ComponentLabels &components, std::uint64_t minSize)
+{
+    if (minSize <= 1 || components.count == 0)
+        return;
+    std::vector<std::uint32_t> renumber(std::size_t(components.count) + 1, 0);
+    std::vector<std::uint64_t> sizes{0};
+    std::uint32_t next = 0;
+    for (std::uint32_t l = 1; l <= components.count; ++l)
+        if (components.sizes[l] >= minSize) {
+            renumber[l] = ++next;
+            sizes.push_back(components.sizes[l]);
+        }
+    if (next == components.count)
+        return;
+    for (std::uint32_t &l : components.labels)
+        l = renumber[l];
+    sizes[0] = std::uint64_t(components.labels.size()) - std::accumulate(sizes.begin() + 1, sizes.end(), std::uint64_t(0));
+    components.sizes = std::move(sizes);
+    components.count = next;
+}
+
 std::vector<std::uint8_t> largestComponents(const ComponentLabels &components, int keep)
 {
     std::vector<std::uint32_t> order(components.count);

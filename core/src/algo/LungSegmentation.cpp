@@ -37,18 +37,27 @@ std::string nameOf(const Volume &ct)
     throw std::invalid_argument("lung segmentation of " + nameOf(ct) + ": " + why);
 }
 
-void validate(const Volume &ct)
+void validate(const Volume &ct, const LungSegmentationOptions &options)
 {
     if (ct.isNull())
         throw std::invalid_argument("lung segmentation: the image is empty");
     if (ct.channels() != 1)
         refuse(ct, "needs a grey-level CT, got " + std::to_string(ct.channels()) + " channels");
+    const std::string &modality = ct.info().modality;
+    if (!modality.empty() && modality != "CT")
+        refuse(ct, "is a" + std::string(modality == "MR" ? "n " : " ") + modality
+                       + " image; lung segmentation needs a chest CT in Hounsfield units");
     const Dims &d = ct.dims();
-    if (d[2] < 10)
+    if (d[2] == 1 && !options.allowSingleSlice)
+        refuse(ct, "is a single slice; lung segmentation and the lung mesh need a 3D chest CT series of at least 10 "
+                   "axial slices");
+    if (d[2] > 1 && d[2] < 10)
         refuse(ct, "needs a 3D chest CT of at least 10 axial slices, got " + std::to_string(d[2]));
     if (d[0] < 16 || d[1] < 16)
         refuse(ct, "slices of " + std::to_string(d[0]) + " x " + std::to_string(d[1]) + " voxels are too small");
     const std::string &units = ct.info().units;
+    if (!units.empty() && units != "HU")
+        refuse(ct, "holds values in '" + units + "', not Hounsfield units; lung segmentation needs a CT in HU");
     if (units != "HU") {
         // Readers that did not know the units still give HU for CT; MR, PET or photographs do
         // not go far below zero.
@@ -103,7 +112,7 @@ RunRows runsBelow(const Volume &ct, double threshold, const TaskContext &context
 // Face-connected region growing of voxels that are candidates and below the airway threshold,
 // from the seeds; marks them kAirway. Returns the voxel count and fills the bounding box.
 template<typename T>
-std::size_t growAirway(const Volume &ct, double threshold, std::uint16_t *work, std::vector<std::size_t> seeds,
+std::size_t growAirway(const Volume &ct, double threshold, std::uint16_t *work, const std::vector<std::size_t> &seeds,
                        std::array<int, 6> &box)
 {
     const T *data = ct.data<T>();
@@ -234,7 +243,7 @@ void fillHolesInSlice(std::uint16_t *slice, int nx, const std::array<int, 4> &wi
 
 LungSegmentationResult segmentLungs(const Volume &ct, const LungSegmentationOptions &options, const TaskContext &context)
 {
-    validate(ct);
+    validate(ct, options);
     const ImageGeometry &geometry = ct.geometry();
     const int nx = geometry.dims[0], ny = geometry.dims[1], nz = geometry.dims[2];
     const std::size_t sliceSize = std::size_t(nx) * std::size_t(ny);
@@ -319,66 +328,116 @@ LungSegmentationResult segmentLungs(const Volume &ct, const LungSegmentationOpti
             parts[comp[r]].voxels += len;
             parts[comp[r]].sumX += len * (run.x0 + run.x1 - 1) * 0.5;
         }
-        std::uint32_t trachea = 0;
-        double best = std::numeric_limits<double>::max();
-        for (std::uint32_t c = 0; c < count; ++c) {
-            const double distance = std::abs(parts[c].sumX / parts[c].voxels - xMid);
-            if (distance < best) {
-                best = distance;
-                trachea = c;
+        if (nz == 1) {
+            // One slice: no 3D growth. The trachea or the main bronchi are small air regions near
+            // the midline; lung is larger or off-centre. Below the carina there may be none.
+            const double sx = geometry.spacing.x(), pixelMm2 = geometry.spacing.x() * geometry.spacing.y();
+            std::vector<std::uint8_t> airway(count, 0);
+            for (std::uint32_t c = 0; c < count; ++c) {
+                const double distanceMm = std::abs(parts[c].sumX / parts[c].voxels - xMid) * sx;
+                if (parts[c].voxels * pixelMm2 <= options.tracheaMaxAreaMm2 && distanceMm <= 30.0) {
+                    airway[c] = 1;
+                    result.airwayVoxels += std::size_t(parts[c].voxels);
+                }
             }
-        }
-        std::vector<std::size_t> seeds;
-        for (int y = 0; y < ny; ++y)
-            for (std::uint32_t r = top.begin(y, 0); r < top.end(y, 0); ++r)
-                if (comp[r] == trachea)
-                    for (int x = top.runs[r].x0; x < top.runs[r].x1; ++x)
-                        seeds.push_back(std::size_t(zTop) * sliceSize + std::size_t(y) * std::size_t(nx) + std::size_t(x));
-        std::array<int, 6> box{};
-        result.airwayVoxels = dispatchVoxelType(ct.type(), [&](auto tag) {
-            return growAirway<decltype(tag)>(ct, options.airwayThresholdHu, work, std::move(seeds), box);
-        });
-        context.throwIfCanceled();
-
-        if (result.airwayVoxels == 0) {
-            result.warnings.push_back("no airway lumen found in the top slice: the trachea and bronchi may be "
-                                      "included in the lungs");
-        } else if (result.airwayVoxels > candVoxels / 4) {
-            // The lumen leaked into the parenchyma (emphysema, very low dose noise): removing it
-            // would remove lung.
-            result.warnings.push_back("the airway region grew into the lungs; it was kept in the lung masks");
-            tbb::parallel_for(box[4], box[5] + 1, [&](int z) {
-                std::uint16_t *slice = work + std::size_t(z) * sliceSize;
-                std::replace(slice, slice + sliceSize, kAirway, kCandidate);
-            });
-        } else {
-            // Closed then dilated in a padded box, as the reference does, then removed.
-            const int pad = 2 + std::max(options.airwayDilationVoxels, 0);
-            const int x0 = std::max(box[0] - pad, 0), x1 = std::min(box[1] + pad + 1, nx);
-            const int y0 = std::max(box[2] - pad, 0), y1 = std::min(box[3] + pad + 1, ny);
-            const int z0 = std::max(box[4] - pad, 0), z1 = std::min(box[5] + pad + 1, nz);
-            const int bx = x1 - x0, by = y1 - y0, bz = z1 - z0;
-            auto at = [&](int x, int y, int z) {
-                return std::size_t(z + z0) * sliceSize + std::size_t(y + y0) * std::size_t(nx) + std::size_t(x + x0);
-            };
-            std::vector<std::uint8_t> mask(std::size_t(bx) * std::size_t(by) * std::size_t(bz));
-            for (int z = 0; z < bz; ++z)
-                for (int y = 0; y < by; ++y)
-                    for (int x = 0; x < bx; ++x)
-                        mask[(std::size_t(z) * by + y) * bx + x] = work[at(x, y, z)] == kAirway;
-            mask = morphStep(morphStep(mask, bx, by, bz, true), bx, by, bz, false);
-            for (int i = 0; i < options.airwayDilationVoxels; ++i)
-                mask = morphStep(mask, bx, by, bz, true);
-            tbb::parallel_for(0, bz, [&](int z) {
-                for (int y = 0; y < by; ++y)
-                    for (int x = 0; x < bx; ++x) {
-                        std::uint16_t &v = work[at(x, y, z)];
-                        if (mask[(std::size_t(z) * by + y) * bx + x])
-                            v = 0;
-                        else if (v == kAirway)
-                            v = kCandidate;
+            for (int y = 0; y < ny; ++y)
+                for (std::uint32_t r = top.begin(y, 0); r < top.end(y, 0); ++r)
+                    if (airway[comp[r]]) {
+                        std::uint16_t *row = work + std::size_t(y) * std::size_t(nx);
+                        std::fill(row + top.runs[r].x0, row + top.runs[r].x1, std::uint16_t(0));
                     }
-            });
+        } else {
+            std::uint32_t trachea = 0;
+            double best = std::numeric_limits<double>::max();
+            for (std::uint32_t c = 0; c < count; ++c) {
+                const double distance = std::abs(parts[c].sumX / parts[c].voxels - xMid);
+                if (distance < best) {
+                    best = distance;
+                    trachea = c;
+                }
+            }
+            std::vector<std::size_t> seeds;
+            for (int y = 0; y < ny; ++y)
+                for (std::uint32_t r = top.begin(y, 0); r < top.end(y, 0); ++r)
+                    if (comp[r] == trachea)
+                        for (int x = top.runs[r].x0; x < top.runs[r].x1; ++x)
+                            seeds.push_back(std::size_t(zTop) * sliceSize + std::size_t(y) * std::size_t(nx) + std::size_t(x));
+            std::array<int, 6> box{};
+            auto grow = [&](double threshold, std::array<int, 6> &grownBox) {
+                return dispatchVoxelType(ct.type(), [&](auto tag) {
+                    return growAirway<decltype(tag)>(ct, threshold, work, seeds, grownBox);
+                });
+            };
+            auto undo = [&](const std::array<int, 6> &grownBox) {
+                for (int z = std::max(grownBox[4], 0); z <= grownBox[5]; ++z) {
+                    std::uint16_t *slice = work + std::size_t(z) * sliceSize;
+                    std::replace(slice, slice + sliceSize, kAirway, kCandidate);
+                }
+            };
+            double threshold = options.airwayThresholdHu;
+            result.airwayVoxels = grow(threshold, box);
+            // A lumen blurred by a smooth kernel or noise hardly grows at the first threshold: raise
+            // it step by step while the airway stays smaller than an airway tree can be (a larger
+            // region has flooded the lung).
+            const double voxelMl = geometry.voxelVolumeMl();
+            while (double(result.airwayVoxels) * voxelMl < options.airwayMinMl
+                   && threshold + options.airwayThresholdStepHu <= options.airwayMaxThresholdHu) {
+                context.throwIfCanceled();
+                undo(box);
+                std::array<int, 6> nextBox{};
+                const std::size_t next = grow(threshold + options.airwayThresholdStepHu, nextBox);
+                if (double(next) * voxelMl > options.airwayMaxMl || next > candVoxels / 4) {
+                    undo(nextBox);
+                    result.airwayVoxels = grow(threshold, box);
+                    break;
+                }
+                threshold += options.airwayThresholdStepHu;
+                result.airwayVoxels = next;
+                box = nextBox;
+            }
+            result.airwayThresholdHu = threshold;
+            context.throwIfCanceled();
+
+            if (result.airwayVoxels == 0) {
+                result.warnings.push_back("no airway lumen found in the top slice: the trachea and bronchi may be "
+                                          "included in the lungs");
+            } else if (result.airwayVoxels > candVoxels / 4) {
+                // The lumen leaked into the parenchyma (emphysema, very low dose noise): removing it
+                // would remove lung.
+                result.warnings.push_back("the airway region grew into the lungs; it was kept in the lung masks");
+                tbb::parallel_for(box[4], box[5] + 1, [&](int z) {
+                    std::uint16_t *slice = work + std::size_t(z) * sliceSize;
+                    std::replace(slice, slice + sliceSize, kAirway, kCandidate);
+                });
+            } else {
+                // Closed then dilated in a padded box, as the reference does, then removed.
+                const int pad = 2 + std::max(options.airwayDilationVoxels, 0);
+                const int x0 = std::max(box[0] - pad, 0), x1 = std::min(box[1] + pad + 1, nx);
+                const int y0 = std::max(box[2] - pad, 0), y1 = std::min(box[3] + pad + 1, ny);
+                const int z0 = std::max(box[4] - pad, 0), z1 = std::min(box[5] + pad + 1, nz);
+                const int bx = x1 - x0, by = y1 - y0, bz = z1 - z0;
+                auto at = [&](int x, int y, int z) {
+                    return std::size_t(z + z0) * sliceSize + std::size_t(y + y0) * std::size_t(nx) + std::size_t(x + x0);
+                };
+                std::vector<std::uint8_t> mask(std::size_t(bx) * std::size_t(by) * std::size_t(bz));
+                for (int z = 0; z < bz; ++z)
+                    for (int y = 0; y < by; ++y)
+                        for (int x = 0; x < bx; ++x)
+                            mask[(std::size_t(z) * by + y) * bx + x] = work[at(x, y, z)] == kAirway;
+                mask = morphStep(morphStep(mask, bx, by, bz, true), bx, by, bz, false);
+                for (int i = 0; i < options.airwayDilationVoxels; ++i)
+                    mask = morphStep(mask, bx, by, bz, true);
+                tbb::parallel_for(0, bz, [&](int z) {
+                    for (int y = 0; y < by; ++y)
+                        for (int x = 0; x < bx; ++x) {
+                            std::uint16_t &v = work[at(x, y, z)];
+                            if (mask[(std::size_t(z) * by + y) * bx + x])
+                                v = 0;
+                            else if (v == kAirway)
+                                v = kCandidate;
+                        }
+                });
+            }
         }
     }
     context.throwIfCanceled();
@@ -425,6 +484,13 @@ LungSegmentationResult segmentLungs(const Volume &ct, const LungSegmentationOpti
         keep[second] = 1;
     else
         result.warnings.push_back("the two lungs form one connected air region: they were separated slice by slice near the midline");
+    if (nz == 1) {
+        // In one slice disease (consolidation, dense ground glass) cuts a lung into pieces that a
+        // series would connect through its neighbours: keep every sizeable piece.
+        for (std::uint32_t c = 0; c < lungCount; ++c)
+            if (double(sizes[c]) >= options.singleSliceMinPieceFraction * double(sizes[first]))
+                keep[c] = 1;
+    }
 
     // 4. Left/right per slice, then holes per lung. Patient right is towards -x in LPS.
     const bool indexTowardsLeft = geometry.direction(0, 0) >= 0.0;
@@ -528,7 +594,7 @@ LungSegmentationResult segmentLungs(const Volume &ct, const LungSegmentationOpti
     for (const auto &[volume, name] : {std::pair{result.rightVolumeMl, "right"}, std::pair{result.leftVolumeMl, "left"}}) {
         if (volume == 0.0)
             result.warnings.push_back(std::string("no ") + name + " lung found");
-        else if (volume < 300.0 || volume > 5000.0)
+        else if (nz > 1 && (volume < 300.0 || volume > 5000.0))
             result.warnings.push_back(std::string("the ") + name + " lung measures " + std::to_string(int(std::lround(volume)))
                                       + " mL, outside the usual 300-5000 mL: check the segmentation");
     }

@@ -43,41 +43,61 @@ double centralMoment(const Accumulator &a, int sabIndex, int i, int j)
     return double(num) / double(a.count); // = sum (a - mean_a)(b - mean_b)
 }
 
+// Runs of one label along x are folded in at once: count, x sums and the bounding box in closed
+// form, only the intensities pixel by pixel.
 template<typename T>
 void accumulate(const std::uint32_t *labels, const Dims &d, const T *intensity, std::vector<Accumulator> &acc,
                 const TaskContext &context)
 {
-    std::size_t index = 0;
+    std::size_t rowStart = 0;
     for (int z = 0; z < d[2]; ++z) {
         context.throwIfCanceled();
         context.progress(0.4 * z / std::max(1, d[2]), "Measuring regions");
-        for (int y = 0; y < d[1]; ++y) {
-            for (int x = 0; x < d[0]; ++x, ++index) {
-                const std::uint32_t l = labels[index];
-                if (!l)
+        for (int y = 0; y < d[1]; ++y, rowStart += std::size_t(d[0])) {
+            const std::uint32_t *row = labels + rowStart;
+            for (int x = 0; x < d[0];) {
+                const std::uint32_t l = row[x];
+                if (!l) {
+                    ++x;
                     continue;
+                }
+                const int x0 = x;
+                while (x < d[0] && row[x] == l)
+                    ++x;
+                const std::int64_t n = x - x0, first = x0, last = x - 1;
+                // sum of x and x^2 over [first, last]
+                const std::int64_t sx = (first + last) * n / 2;
+                const auto squares = [](std::int64_t k) { return k * (k + 1) * (2 * k + 1) / 6; };
+                const std::int64_t sxx = squares(last) - (first > 0 ? squares(first - 1) : 0);
                 Accumulator &a = acc[l];
-                ++a.count;
-                a.lo[0] = std::min(a.lo[0], x);
+                a.count += std::uint64_t(n);
+                a.lo[0] = std::min(a.lo[0], x0);
                 a.lo[1] = std::min(a.lo[1], y);
                 a.lo[2] = std::min(a.lo[2], z);
-                a.hi[0] = std::max(a.hi[0], x);
+                a.hi[0] = std::max(a.hi[0], x - 1);
                 a.hi[1] = std::max(a.hi[1], y);
                 a.hi[2] = std::max(a.hi[2], z);
-                a.s[0] += x;
-                a.s[1] += y;
-                a.s[2] += z;
-                a.ss[0] += std::int64_t(x) * x;
-                a.ss[1] += std::int64_t(y) * y;
-                a.ss[2] += std::int64_t(z) * z;
-                a.ss[3] += std::int64_t(x) * y;
-                a.ss[4] += std::int64_t(x) * z;
-                a.ss[5] += std::int64_t(y) * z;
+                a.s[0] += sx;
+                a.s[1] += n * y;
+                a.s[2] += n * z;
+                a.ss[0] += sxx;
+                a.ss[1] += n * y * y;
+                a.ss[2] += n * z * z;
+                a.ss[3] += sx * y;
+                a.ss[4] += sx * z;
+                a.ss[5] += n * y * z;
                 if constexpr (!std::is_void_v<T>) {
-                    const double v = double(intensity[index]);
-                    a.intensitySum += v;
-                    a.intensityMin = std::min(a.intensityMin, v);
-                    a.intensityMax = std::max(a.intensityMax, v);
+                    const T *v = intensity + rowStart;
+                    double sum = 0.0, lo = a.intensityMin, hi = a.intensityMax;
+                    for (int i = x0; i < x; ++i) {
+                        const double value = double(v[i]);
+                        sum += value;
+                        lo = std::min(lo, value);
+                        hi = std::max(hi, value);
+                    }
+                    a.intensitySum += sum;
+                    a.intensityMin = lo;
+                    a.intensityMax = hi;
                 }
             }
         }
@@ -288,6 +308,10 @@ std::vector<std::string> RegionTable::availableColumns() const
         columns.push_back("bbox-" + std::to_string(i));
     for (int i = 0; i < dimensionality; ++i)
         columns.push_back("centroid-" + std::to_string(i));
+    for (int i = 0; i < dimensionality; ++i)
+        columns.push_back("centroid_mm-" + std::to_string(i));
+    if (dimensionality == 2)
+        columns.push_back("area_mm2");
     if (dimensionality == 2)
         columns.insert(columns.end(), {"perimeter", "eccentricity", "orientation", "euler_number",
                                        "equivalent_diameter", "solidity"});
@@ -427,30 +451,12 @@ void writeCsv(const RegionTable &table, const std::string &path, const std::vect
     for (const std::string &c : chosen)
         if (std::find(available.begin(), available.end(), c) == available.end())
             throw std::invalid_argument("writeCsv(" + path + "): unknown or unavailable column \"" + c + "\"");
-    const int ndim = table.dimensionality;
-    // skimage's array axis a is Carina's index axis ndim - 1 - a ((row, col) = (y, x)).
     const auto value = [&](const RegionProperties &r, const std::string &c) -> std::string {
-        if (c == "label") return std::to_string(r.label);
-        if (c == "area") return std::to_string(r.area);
-        if (c.rfind("bbox-", 0) == 0) {
-            const int k = std::stoi(c.substr(5));
-            const int axis = ndim - 1 - (k % ndim);
-            return std::to_string(k < ndim ? r.bboxMin[std::size_t(axis)] : r.bboxMax[std::size_t(axis)]);
-        }
-        if (c.rfind("centroid-", 0) == 0)
-            return formatNumber(r.centroid[std::size_t(ndim - 1 - std::stoi(c.substr(9)))]);
-        if (c == "perimeter") return formatNumber(r.perimeter);
-        if (c == "eccentricity") return formatNumber(r.eccentricity);
-        if (c == "orientation") return formatNumber(r.orientation);
-        if (c == "euler_number") return std::to_string(r.eulerNumber);
-        if (c == "equivalent_diameter") return formatNumber(r.equivalentDiameter);
-        if (c == "solidity") return formatNumber(r.solidity);
-        if (c == "volume_ml") return formatNumber(r.volumeMl);
-        if (c == "surface_area_mm2") return formatNumber(r.surfaceAreaMm2);
-        if (c == "sphericity") return formatNumber(r.sphericity);
-        if (c == "mean_intensity") return formatNumber(r.meanIntensity);
-        if (c == "min_intensity") return formatNumber(r.minIntensity);
-        return formatNumber(r.maxIntensity);
+        const double v = regionValue(table, r, c);
+        // Integer columns print as integers, as numpy's int64 columns do.
+        if (c == "label" || c == "area" || c == "euler_number" || c.rfind("bbox-", 0) == 0)
+            return std::to_string(static_cast<long long>(v));
+        return formatNumber(v);
     };
     std::string text;
     for (std::size_t i = 0; i < chosen.size(); ++i)
@@ -462,6 +468,45 @@ void writeCsv(const RegionTable &table, const std::string &path, const std::vect
         text += '\n';
     }
     io::writeFileAtomically(path, text.data(), text.size());
+}
+
+double regionValue(const RegionTable &table, const RegionProperties &r, const std::string &c)
+{
+    const int ndim = table.dimensionality;
+    // skimage's array axis a is Carina's index axis ndim - 1 - a ((row, col) = (y, x)).
+    if (c == "label") return double(r.label);
+    if (c == "area") return double(r.area);
+    if (c.rfind("bbox-", 0) == 0 && c.size() == 6) {
+        const int k = c[5] - '0';
+        if (k >= 0 && k < 2 * ndim) {
+            const int axis = ndim - 1 - (k % ndim);
+            return double(k < ndim ? r.bboxMin[std::size_t(axis)] : r.bboxMax[std::size_t(axis)]);
+        }
+    }
+    if (c.rfind("centroid-", 0) == 0 && c.size() == 10) {
+        const int k = c[9] - '0';
+        if (k >= 0 && k < ndim)
+            return r.centroid[std::size_t(ndim - 1 - k)];
+    }
+    if (c.rfind("centroid_mm-", 0) == 0 && c.size() == 13) {
+        const int k = c[12] - '0';
+        if (k >= 0 && k < ndim)
+            return table.geometry.indexToPhysical(Eigen::Vector3d(r.centroid[0], r.centroid[1], r.centroid[2]))[k];
+    }
+    if (c == "area_mm2" && ndim == 2) return double(r.area) * table.geometry.spacing[0] * table.geometry.spacing[1];
+    if (c == "perimeter") return r.perimeter;
+    if (c == "eccentricity") return r.eccentricity;
+    if (c == "orientation") return r.orientation;
+    if (c == "euler_number") return double(r.eulerNumber);
+    if (c == "equivalent_diameter") return r.equivalentDiameter;
+    if (c == "solidity") return r.solidity;
+    if (c == "volume_ml") return r.volumeMl;
+    if (c == "surface_area_mm2") return r.surfaceAreaMm2;
+    if (c == "sphericity") return r.sphericity;
+    if (c == "mean_intensity") return r.meanIntensity;
+    if (c == "min_intensity") return r.minIntensity;
+    if (c == "max_intensity") return r.maxIntensity;
+    throw std::invalid_argument("regionValue: unknown column \"" + c + "\"");
 }
 
 } // namespace carina::algo

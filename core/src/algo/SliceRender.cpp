@@ -185,10 +185,23 @@ void renderColour(const T *data, const Walk &w, double low, double scale, std::u
     }
 }
 
-void blendOverlay(const LabelVolume &labels, double opacity, const SliceMapping &m, int index, std::uint32_t *out)
+inline std::uint32_t mix(std::uint32_t p, std::uint32_t keep, const std::array<std::uint32_t, 3> &t)
 {
-    const std::uint32_t layerWeight = std::uint32_t(std::lround(std::clamp(opacity, 0.0, 1.0) * 256.0));
-    if (layerWeight == 0)
+    const std::uint32_t r = ((p & 0xffu) * keep + t[0]) >> 8;
+    const std::uint32_t g = (((p >> 8) & 0xffu) * keep + t[1]) >> 8;
+    const std::uint32_t b = (((p >> 16) & 0xffu) * keep + t[2]) >> 8;
+    return 0xff000000u | (b << 16) | (g << 8) | r;
+}
+
+void blendOverlay(const LabelOverlay &overlay, const SliceMapping &m, int index, std::uint32_t *out)
+{
+    const LabelVolume &labels = *overlay.labels;
+    const bool outline = overlay.outline;
+    const std::uint16_t highlighted = overlay.highlighted;
+    // Contours are drawn opaque: their opacity is the layer's visibility, not a blend.
+    const std::uint32_t layerWeight =
+        std::uint32_t(std::lround(std::clamp(outline && overlay.opacity > 0.0 ? 1.0 : overlay.opacity, 0.0, 1.0) * 256.0));
+    if (layerWeight == 0 && highlighted == 0)
         return;
     // Per-id colour pre-multiplied by its weight, grown on demand: superpixel layers hold
     // thousands of ids the table does not list, drawn in their default colours.
@@ -217,11 +230,36 @@ void blendOverlay(const LabelVolume &labels, double opacity, const SliceMapping 
 
     const Walk w = makeWalk(m, labels.dims(), index, 1);
     const std::uint16_t *data = labels.data();
+    const auto at = [&](int x, int y) -> std::uint16_t {
+        if (x < 0 || y < 0 || x >= m.width || y >= m.height)
+            return 0xffffu; // outside the slice: a contour closes on the edge
+        return data[w.rowStart0 + std::ptrdiff_t(y) * w.strideY + std::ptrdiff_t(x) * w.strideX];
+    };
+    const std::ptrdiff_t sx = w.strideX, sy = w.strideY;
+    const int lastX = m.width - 1, lastY = m.height - 1;
+    // `p` points at pixel (x, y); the slice's edge counts as another id.
+    const auto onContour = [&](const std::uint16_t *p, std::uint16_t id, int x, int y) {
+        return x == 0 || x == lastX || y == 0 || y == lastY || p[-sx] != id || p[sx] != id || p[-sy] != id || p[sy] != id;
+    };
+    const std::array<std::uint32_t, 3> green{0u * 256u, 230u * 256u, 64u * 256u};
+    const std::array<std::uint32_t, 3> greenFill{0u * 64u, 230u * 64u, 64u * 64u};
     for (int y = 0; y < m.height; ++y) {
         const std::uint16_t *src = data + w.rowStart0 + std::ptrdiff_t(y) * w.strideY;
         std::uint32_t *dst = out + std::ptrdiff_t(y) * m.width;
         for (int x = 0; x < m.width; ++x) {
             const std::uint16_t id = src[std::ptrdiff_t(x) * w.strideX];
+            if (highlighted) {
+                if (id == highlighted) {
+                    dst[x] = onContour(src + std::ptrdiff_t(x) * sx, id, x, y) ? mix(0, 0, green) : mix(dst[x], 192, greenFill);
+                    continue;
+                }
+                // The pixel just outside the highlighted region thickens its contour.
+                if (at(x - 1, y) == highlighted || at(x + 1, y) == highlighted || at(x, y - 1) == highlighted
+                    || at(x, y + 1) == highlighted) {
+                    dst[x] = mix(0, 0, green);
+                    continue;
+                }
+            }
             if (id == 0)
                 continue;
             if (id >= tint.size())
@@ -229,13 +267,9 @@ void blendOverlay(const LabelVolume &labels, double opacity, const SliceMapping 
             const std::uint32_t a = weight[id];
             if (a == 0)
                 continue;
-            const std::uint32_t keep = 256 - a;
-            const std::uint32_t p = dst[x];
-            const auto &t = tint[id];
-            const std::uint32_t r = ((p & 0xffu) * keep + t[0]) >> 8;
-            const std::uint32_t g = (((p >> 8) & 0xffu) * keep + t[1]) >> 8;
-            const std::uint32_t b = (((p >> 16) & 0xffu) * keep + t[2]) >> 8;
-            dst[x] = 0xff000000u | (b << 16) | (g << 8) | r;
+            if (outline && !onContour(src + std::ptrdiff_t(x) * sx, id, x, y))
+                continue;
+            dst[x] = mix(dst[x], 256 - a, tint[id]);
         }
     }
 }
@@ -299,7 +333,7 @@ void renderSlice(const Volume &volume, SlicePlane plane, int index, double windo
 
     for (const LabelOverlay &o : overlays)
         if (o.labels)
-            blendOverlay(*o.labels, o.opacity, m, index, out.rgba.data());
+            blendOverlay(o, m, index, out.rgba.data());
 }
 
 } // namespace carina::algo

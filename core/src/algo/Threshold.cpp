@@ -7,6 +7,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 namespace carina::algo {
 
@@ -74,7 +75,42 @@ double otsuThreshold(const Volume &image, int bins, const TaskContext &context)
     dispatchVoxelType(image.type(), [&](auto tag) {
         using T = decltype(tag);
         const T *data = image.data<T>();
-        if constexpr (std::is_integral_v<T>) {
+        if constexpr (std::is_integral_v<T> && sizeof(T) <= 2) {
+            // One bin per possible value, counted into four interleaved tables so repeated
+            // values do not stall on the same counter; min and max come from the bins.
+            constexpr std::size_t values = std::size_t(1) << (8 * sizeof(T));
+            constexpr int offset = std::is_signed_v<T> ? -int(std::numeric_limits<T>::min()) : 0;
+            std::vector<std::uint32_t> parts(4 * values, 0);
+            std::uint32_t *h0 = parts.data(), *h1 = h0 + values, *h2 = h1 + values, *h3 = h2 + values;
+            std::vector<std::uint64_t> table(values, 0);
+            constexpr std::size_t chunk = std::size_t(1) << 20; // < 2^32 per counter, cancel checks
+            for (std::size_t start = 0; start < n; start += chunk) {
+                context.throwIfCanceled();
+                const std::size_t end = std::min(n, start + chunk);
+                std::size_t i = start;
+                for (; i + 4 <= end; i += 4) {
+                    ++h0[std::size_t(int(data[i]) + offset)];
+                    ++h1[std::size_t(int(data[i + 1]) + offset)];
+                    ++h2[std::size_t(int(data[i + 2]) + offset)];
+                    ++h3[std::size_t(int(data[i + 3]) + offset)];
+                }
+                for (; i < end; ++i)
+                    ++h0[std::size_t(int(data[i]) + offset)];
+                for (std::size_t v = 0; v < values; ++v) {
+                    table[v] += std::uint64_t(h0[v]) + h1[v] + h2[v] + h3[v];
+                    h0[v] = h1[v] = h2[v] = h3[v] = 0;
+                }
+            }
+            std::size_t first = 0, last = values - 1;
+            while (table[first] == 0)
+                ++first;
+            while (table[last] == 0)
+                --last;
+            counts.assign(table.begin() + std::ptrdiff_t(first), table.begin() + std::ptrdiff_t(last) + 1);
+            centres.resize(counts.size());
+            for (std::size_t i = 0; i < counts.size(); ++i)
+                centres[i] = double(int(first + i) - offset);
+        } else if constexpr (std::is_integral_v<T>) {
             const auto [lo, hi] = std::minmax_element(data, data + n);
             const int minimum = int(*lo), maximum = int(*hi);
             std::vector<std::uint64_t> table(std::size_t(maximum - minimum) + 1, 0);
@@ -130,24 +166,38 @@ double otsuThreshold(const Volume &image, int bins, const TaskContext &context)
     return otsuThresholdFromHistogram(counts, centres);
 }
 
-std::vector<std::uint8_t> thresholdAbove(const Volume &image, double threshold)
+namespace {
+
+template<bool Above>
+std::vector<std::uint8_t> thresholdMask(const Volume &image, double threshold, const char *what)
 {
-    checkSingleChannel(image, "thresholdAbove");
+    checkSingleChannel(image, what);
     const std::size_t n = image.voxelCount();
     std::vector<std::uint8_t> mask(n);
     dispatchVoxelType(image.type(), [&](auto tag) {
         using T = decltype(tag);
         const T *data = image.data<T>();
-        if constexpr (std::is_same_v<T, float>) {
-            const float t = float(threshold);
-            for (std::size_t i = 0; i < n; ++i)
-                mask[i] = data[i] > t ? 1 : 0;
-        } else {
-            for (std::size_t i = 0; i < n; ++i)
-                mask[i] = double(data[i]) > threshold ? 1 : 0;
+        // numpy compares a float32 image with the float32 threshold
+        using C = std::conditional_t<std::is_same_v<T, float>, float, double>;
+        const C t = C(threshold);
+        for (std::size_t i = 0; i < n; ++i) {
+            const C v = C(data[i]);
+            mask[i] = (Above ? v > t : v < t) ? 1 : 0;
         }
     });
     return mask;
+}
+
+} // namespace
+
+std::vector<std::uint8_t> thresholdAbove(const Volume &image, double threshold)
+{
+    return thresholdMask<true>(image, threshold, "thresholdAbove");
+}
+
+std::vector<std::uint8_t> thresholdBelow(const Volume &image, double threshold)
+{
+    return thresholdMask<false>(image, threshold, "thresholdBelow");
 }
 
 } // namespace carina::algo

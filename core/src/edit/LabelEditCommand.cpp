@@ -17,6 +17,7 @@ void LabelEditCommand::undo()
 {
     m_patch.revert(*m_labels);
     m_applied = false;
+    m_document->applyCountChanges(m_labels.get(), m_patch.countChanges(), -1);
     notify();
 }
 
@@ -26,6 +27,7 @@ void LabelEditCommand::redo()
         return; // QUndoStack::push() calls redo(); the voxels are already written
     m_patch.apply(*m_labels);
     m_applied = true;
+    m_document->applyCountChanges(m_labels.get(), m_patch.countChanges(), +1);
     notify();
 }
 
@@ -33,7 +35,8 @@ void LabelEditCommand::notify()
 {
     for (int index = 0; index < m_document->layerCount(); ++index) {
         if (m_document->layer(index).labels == m_labels) {
-            m_document->notifyLabelsChanged(index, m_patch.bounds());
+            // Not notifyLabelsChanged(): that would throw away the counts just brought up to date.
+            emit m_document->labelsChanged(index, m_patch.bounds());
             return;
         }
     }

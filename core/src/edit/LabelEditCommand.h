@@ -23,6 +23,7 @@ public:
 
     void undo() override;
     void redo() override;
+    const LabelPatch &patch() const { return m_patch; }
 
 private:
     void notify();

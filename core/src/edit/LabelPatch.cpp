@@ -5,6 +5,7 @@
 #include <carina/LabelVolume.h>
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 
 namespace carina {
@@ -95,6 +96,38 @@ void LabelPatch::apply(LabelVolume &labels) const
     std::uint16_t *data = labels.data();
     for (const Run &run : m_runs)
         std::copy_n(m_after.begin() + run.offset, run.length, data + run.start);
+}
+
+void LabelPatch::discard(LabelVolume &labels)
+{
+    if (!m_runs.empty())
+        throw std::logic_error("LabelPatch::discard after finish; use revert");
+    // Newest first: a voxel assigned twice ends with its value from before the first assign.
+    std::uint16_t *data = labels.data();
+    for (auto it = m_pending.rbegin(); it != m_pending.rend(); ++it)
+        data[it->linear] = it->before;
+    m_pending.clear();
+    m_pending.shrink_to_fit();
+}
+
+std::vector<LabelCountChange> LabelPatch::countChanges() const
+{
+    // Each pending entry is one transition before -> after of a voxel; repeated transitions of
+    // a voxel telescope, so summing all of them gives the net change.
+    std::map<std::uint16_t, std::int64_t> net;
+    for (const Pending &p : m_pending) {
+        --net[p.before];
+        ++net[p.after];
+    }
+    for (std::size_t n = 0; n < m_before.size(); ++n) {
+        --net[m_before[n]];
+        ++net[m_after[n]];
+    }
+    std::vector<LabelCountChange> changes;
+    for (const auto &[label, voxels] : net)
+        if (voxels != 0)
+            changes.push_back({label, voxels});
+    return changes;
 }
 
 } // namespace carina

@@ -51,6 +51,7 @@ std::pair<double, double> robustRange(const Volume &volume)
 Document::Document(QObject *parent) : QObject(parent), m_undoStack(new QUndoStack(this))
 {
     qRegisterMetaType<carina::VoxelBox>();
+    qRegisterMetaType<carina::DrawnShape>();
 }
 
 Document::~Document() = default;
@@ -58,9 +59,13 @@ Document::~Document() = default;
 void Document::setImage(const Volume &image, const QStringList &warnings)
 {
     m_image = image;
+    m_loadedImage = image;
+    const bool wasDerived = !m_derivedImageName.isEmpty();
+    m_derivedImageName.clear();
     m_warnings = warnings;
     m_undoStack->clear(); // edits refer to the old image's layers
     m_layers.clear();
+    m_labelCounts.clear();
     m_meshes.clear();
     m_range = image.isNull() ? std::pair<double, double>{0.0, 0.0} : image.valueRange();
     if (!image.isNull()) {
@@ -84,6 +89,32 @@ void Document::setImage(const Volume &image, const QStringList &warnings)
     emit imageChanged();
     emit windowChanged();
     emit cursorChanged();
+    if (wasDerived)
+        emit derivedImageChanged();
+}
+
+void Document::showDerivedImage(const Volume &voxels, const QString &name)
+{
+    if (m_loadedImage.isNull() || voxels.isNull())
+        throw std::invalid_argument("a derived image needs a loaded image and voxels");
+    if (!voxels.geometry().sameGrid(m_loadedImage.geometry()) || voxels.channels() != m_loadedImage.channels())
+        throw std::invalid_argument("the derived image \"" + name.toStdString() + "\" is not on the loaded image's grid");
+    m_image = voxels;
+    m_derivedImageName = name.isEmpty() ? QStringLiteral("Derived image") : name;
+    m_range = m_image.valueRange();
+    emit imageChanged();
+    emit derivedImageChanged();
+}
+
+void Document::showLoadedImage()
+{
+    if (m_derivedImageName.isEmpty())
+        return;
+    m_image = m_loadedImage;
+    m_derivedImageName.clear();
+    m_range = m_image.valueRange();
+    emit imageChanged();
+    emit derivedImageChanged();
 }
 
 void Document::clear()
@@ -191,6 +222,7 @@ int Document::addLayer(const QString &name, std::shared_ptr<LabelVolume> labels,
         throw std::invalid_argument("addLayer: no labels");
     if (m_image.isNull() || !labels->geometry().sameGrid(m_image.geometry()))
         throw std::invalid_argument("the label layer is not on the image's voxel grid");
+    m_labelCounts.erase(labels.get());
     m_layers.push_back(LabelLayer{name, std::move(labels), std::clamp(opacity, 0.0, 1.0), true});
     emit layersChanged();
     return int(m_layers.size()) - 1;
@@ -215,6 +247,7 @@ void Document::removeLayer(int index)
 {
     if (index < 0 || index >= layerCount())
         return;
+    m_labelCounts.erase(m_layers[std::size_t(index)].labels.get());
     m_layers.erase(m_layers.begin() + index);
     emit layersChanged();
 }
@@ -255,8 +288,41 @@ std::vector<algo::LabelOverlay> Document::visibleOverlays() const
     std::vector<algo::LabelOverlay> overlays;
     for (const LabelLayer &layer : m_layers)
         if (layer.visible && layer.labels)
-            overlays.push_back({layer.labels.get(), layer.opacity});
+            overlays.push_back({layer.labels.get(), layer.opacity, layer.outline, layer.highlighted});
     return overlays;
+}
+
+bool Document::layerOutline(int index) const
+{
+    return index >= 0 && index < layerCount() && m_layers[std::size_t(index)].outline;
+}
+
+void Document::setLayerOutline(int index, bool outline)
+{
+    if (index < 0 || index >= layerCount() || m_layers[std::size_t(index)].outline == outline)
+        return;
+    m_layers[std::size_t(index)].outline = outline;
+    emit layersChanged();
+}
+
+int Document::layerHighlight(int index) const
+{
+    return index >= 0 && index < layerCount() ? m_layers[std::size_t(index)].highlighted : 0;
+}
+
+void Document::setLayerHighlight(int index, int label)
+{
+    const auto id = std::uint16_t(std::clamp(label, 0, 65535));
+    if (index < 0 || index >= layerCount() || m_layers[std::size_t(index)].highlighted == id)
+        return;
+    m_layers[std::size_t(index)].highlighted = id;
+    emit layersChanged();
+}
+
+void Document::notifyLayerTableChanged(int index)
+{
+    if (index >= 0 && index < layerCount())
+        emit layersChanged();
 }
 
 LabelVolume &Document::layerLabels(int index)
@@ -266,6 +332,8 @@ LabelVolume &Document::layerLabels(int index)
 
 void Document::notifyLabelsChanged(int index, const VoxelBox &region)
 {
+    if (index >= 0 && index < layerCount())
+        m_labelCounts.erase(m_layers[std::size_t(index)].labels.get()); // written without a patch
     emit labelsChanged(index, region);
 }
 
@@ -278,8 +346,72 @@ void Document::commitLabelEdit(int index, LabelPatch patch, const QString &text)
     if (patch.isEmpty())
         return;
     const VoxelBox bounds = patch.bounds();
+    applyCountChanges(target.labels.get(), patch.countChanges(), +1);
     m_undoStack->push(new LabelEditCommand(this, target.labels, std::move(patch), text));
     emit labelsChanged(index, bounds);
+}
+
+void Document::notifyLabelsEditing(int index, const LabelPatch &patch, const VoxelBox &region)
+{
+    if (index < 0 || index >= layerCount())
+        return;
+    const LabelVolume *labels = m_layers[std::size_t(index)].labels.get();
+    if (!m_labelCounts.contains(labels)) {
+        // First count while an edit is in progress: count what is there, minus the edit so far.
+        labelCounts(index);
+        applyCountChanges(labels, patch.countChanges(), -1);
+    }
+    emit labelsChanged(index, region);
+}
+
+std::vector<std::int64_t> Document::labelCounts(int index) const
+{
+    if (index < 0 || index >= layerCount())
+        return {};
+    const LabelVolume *labels = m_layers[std::size_t(index)].labels.get();
+    auto it = m_labelCounts.find(labels);
+    if (it == m_labelCounts.end()) {
+        const std::vector<std::size_t> histogram = labels->histogram();
+        it = m_labelCounts.emplace(labels, std::vector<std::int64_t>(histogram.begin(), histogram.end())).first;
+    }
+    return it->second;
+}
+
+void Document::applyCountChanges(const LabelVolume *labels, const std::vector<LabelCountChange> &changes, int sign)
+{
+    auto it = m_labelCounts.find(labels);
+    if (it == m_labelCounts.end())
+        return; // not counted yet: the next labelCounts() counts the volume as it is
+    std::vector<std::int64_t> &counts = it->second;
+    for (const LabelCountChange &change : changes) {
+        if (change.label >= counts.size())
+            counts.resize(std::size_t(change.label) + 1, 0);
+        counts[change.label] += sign * change.voxels;
+    }
+    while (counts.size() > 1 && counts.back() == 0)
+        counts.pop_back();
+}
+
+void Document::setShapeConsumer(const QString &consumer)
+{
+    if (consumer == m_shapeConsumer)
+        return;
+    m_shapeConsumer = consumer;
+    emit shapeConsumerChanged();
+}
+
+void Document::submitShape(const DrawnShape &shape)
+{
+    emit shapeDrawn(shape);
+}
+
+std::size_t Document::undoMemoryBytes() const
+{
+    std::size_t bytes = 0;
+    for (int n = 0; n < m_undoStack->count(); ++n)
+        if (const auto *edit = dynamic_cast<const LabelEditCommand *>(m_undoStack->command(n)))
+            bytes += edit->patch().memoryBytes();
+    return bytes;
 }
 
 void Document::undo()

@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QLoggingCategory>
 #include <QPluginLoader>
 #include <QRegularExpression>
 
@@ -17,6 +18,8 @@
 namespace carina {
 
 namespace {
+
+Q_LOGGING_CATEGORY(lcPlugins, "carina.plugins", QtInfoMsg)
 
 void printFailure(const PluginRecord &record)
 {
@@ -128,6 +131,7 @@ void PluginHost::discover(const QStringList &folders)
             continue;
         const QDir dir(canonical);
         const QStringList names = dir.entryList({QStringLiteral("*.so")}, QDir::Files | QDir::Readable, QDir::Name);
+        qCDebug(lcPlugins, "searching %s: %d candidate files", qUtf8Printable(canonical), int(names.size()));
         for (const QString &name : names)
             consider(dir.absoluteFilePath(name));
     }
@@ -198,6 +202,8 @@ void PluginHost::consider(const QString &filePath)
                              : QStringLiteral("cannot create the plugin object: %1").arg(loader->errorString()));
     record.plugin = plugin;
     record.loaded = true;
+    qCDebug(lcPlugins, "loaded %s %s (SDK %s) from %s", qUtf8Printable(record.id), qUtf8Printable(record.version),
+            qUtf8Printable(record.sdkVersion), qUtf8Printable(record.filePath));
     m_records.push_back(std::move(record));
     m_loaders.push_back(loader.release());
 }
@@ -217,11 +223,32 @@ std::vector<HeadlessCommand> PluginHost::headlessCommands() const
     for (const PluginRecord &record : m_records) {
         if (!record.loaded)
             continue;
-        for (HeadlessCommand &command : record.plugin->headlessCommands()) {
+        std::vector<HeadlessCommand> offered;
+        try {
+            offered = record.plugin->headlessCommands();
+        } catch (...) {
+            std::fprintf(stderr, "carina: plugin \"%s\" (%s) failed to list its headless commands: %s\n",
+                         qUtf8Printable(record.name), qUtf8Printable(record.filePath), qUtf8Printable(currentExceptionMessage()));
+            continue;
+        }
+        for (HeadlessCommand &command : offered) {
             if (!names.insert(command.name).second) {
                 std::fprintf(stderr, "carina: plugin %s: headless command \"%s\" already defined, ignored\n",
                              qUtf8Printable(record.filePath), qUtf8Printable(command.name));
                 continue;
+            }
+            // A plugin's exception ends its command with a message naming the plugin, never
+            // with std::terminate.
+            if (command.run) {
+                command.run = [run = std::move(command.run), pluginName = record.name, commandName = command.name](const QStringList &arguments) {
+                    try {
+                        return run(arguments);
+                    } catch (...) {
+                        std::fprintf(stderr, "carina: the command \"%s\" of plugin \"%s\" failed: %s\n", qUtf8Printable(commandName),
+                                     qUtf8Printable(pluginName), qUtf8Printable(currentExceptionMessage()));
+                        return 1;
+                    }
+                };
             }
             commands.push_back(std::move(command));
         }

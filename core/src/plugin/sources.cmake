@@ -13,3 +13,7 @@ if(NOT IS_ABSOLUTE "${CARINA_PLUGIN_INSTALL_DIR}")
 endif()
 set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/PluginHost.cpp PROPERTIES COMPILE_DEFINITIONS "${_carina_plugin_defines}")
 unset(_carina_plugin_defines)
+# Failure isolation hooks QObjectPrivate's dynamic meta-object (Qt's private API, Debian package
+# qt6-base-private-dev); only this file includes it, and nothing of it reaches the SDK headers.
+target_sources(carina_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/PluginGuard.cpp)
+target_link_libraries(carina_core PRIVATE Qt6::CorePrivate)

@@ -4,13 +4,17 @@
 #include <carina/TaskContext.h>
 #include <carina/Volume.h>
 #include <carina/algo/LungSegmentation.h>
+#include <carina/io/Nifti.h>
 #include <carina/io/VolumeReader.h>
+
+#include "NpyFile.h"
 
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QDir>
 #include <QTest>
 
 #include <cmath>
@@ -18,7 +22,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <stdexcept>
 
 using namespace carina;
@@ -31,46 +34,7 @@ std::string anchorDataDir()
     return env && *env ? std::string(env) : std::string("/tmp/carina-anchor-data");
 }
 
-// A C-ordered little-endian .npy array (the anchors' files): dtype string, shape, raw bytes.
-struct Npy
-{
-    std::string descr;
-    std::vector<int> shape;
-    std::vector<char> bytes;
-};
-
-Npy readNpy(const std::string &path)
-{
-    std::ifstream f(path, std::ios::binary);
-    if (!f)
-        throw std::runtime_error(path + ": cannot open");
-    char magic[8];
-    if (!f.read(magic, 8) || std::memcmp(magic, "\x93NUMPY", 6) != 0)
-        throw std::runtime_error(path + ": not a .npy file");
-    unsigned char l[4] = {0, 0, 0, 0};
-    f.read(reinterpret_cast<char *>(l), magic[6] == 1 ? 2 : 4);
-    const std::uint32_t headerLength = l[0] | l[1] << 8 | l[2] << 16 | std::uint32_t(l[3]) << 24;
-    std::string header(headerLength, '\0');
-    f.read(header.data(), std::streamsize(headerLength));
-    Npy npy;
-    std::smatch m;
-    if (!std::regex_search(header, m, std::regex("'descr':\\s*'([^']+)'")))
-        throw std::runtime_error(path + ": no dtype");
-    npy.descr = m[1];
-    if (!std::regex_search(header, m, std::regex("'shape':\\s*\\(([^)]*)\\)")))
-        throw std::runtime_error(path + ": no shape");
-    const std::string dims = m[1];
-    std::size_t count = 1;
-    const std::regex digits("\\d+");
-    for (std::sregex_iterator it(dims.begin(), dims.end(), digits), end; it != end; ++it) {
-        npy.shape.push_back(std::stoi(it->str()));
-        count *= std::size_t(npy.shape.back());
-    }
-    npy.bytes.resize(count * std::size_t(std::stoi(npy.descr.substr(2))));
-    if (!f.read(npy.bytes.data(), std::streamsize(npy.bytes.size())))
-        throw std::runtime_error(path + ": truncated");
-    return npy;
-}
+using carina::bench::NpyFile;
 
 double dice(const LabelVolume &seg, const std::uint8_t *truth, std::uint16_t label)
 {
@@ -138,6 +102,33 @@ Chest makeChest(bool withLungs = true)
     return chest;
 }
 
+// Checks a real scan's result: two lungs on the patient's correct sides, nothing labelled on the
+// in-plane border (where the air outside the body is). Returns the LPS x of both centroids.
+void checkTwoLungs(const algo::LungSegmentationResult &result, const std::string &what)
+{
+    const ImageGeometry &g = result.labels.geometry();
+    Eigen::Vector3d centroid[3] = {Eigen::Vector3d::Zero(), Eigen::Vector3d::Zero(), Eigen::Vector3d::Zero()};
+    double voxels[3] = {0, 0, 0};
+    std::size_t onBorder = 0;
+    for (int k = 0; k < g.dims[2]; ++k)
+        for (int j = 0; j < g.dims[1]; ++j)
+            for (int i = 0; i < g.dims[0]; ++i)
+                if (const std::uint16_t l = result.labels.at(i, j, k); l == 1 || l == 2) {
+                    centroid[l] += Eigen::Vector3d(i, j, k);
+                    voxels[l] += 1.0;
+                    onBorder += i == 0 || j == 0 || i == g.dims[0] - 1 || j == g.dims[1] - 1;
+                }
+    QVERIFY2(voxels[1] > 0 && voxels[2] > 0, what.c_str());
+    const double rightX = g.indexToPhysical(centroid[1] / voxels[1]).x();
+    const double leftX = g.indexToPhysical(centroid[2] / voxels[2]).x();
+    qInfo("%s: right %.1f mL at x %.1f mm, left %.1f mL at x %.1f mm, airway %zu voxels, %d split slices", what.c_str(),
+          result.rightVolumeMl, rightX, result.leftVolumeMl, leftX, result.airwayVoxels, result.splitSlices);
+    for (const std::string &w : result.warnings)
+        qInfo("  warning: %s", w.c_str());
+    QVERIFY2(rightX < leftX, what.c_str());
+    QCOMPARE(onBorder, std::size_t(0));
+}
+
 } // namespace
 
 class TestLungSegmentation : public QObject
@@ -153,7 +144,7 @@ private slots:
         if (!std::filesystem::exists(ctPath) || !std::filesystem::exists(gtPath) || !std::filesystem::exists(metaPath))
             QSKIP(qPrintable(QString::fromStdString("anchor phantom not found in " + dir
                                                     + " (run /work/shared/anchors/gen_data.py or set CARINA_ANCHOR_DATA)")));
-        const Npy ctNpy = readNpy(ctPath), gtNpy = readNpy(gtPath);
+        const NpyFile ctNpy = NpyFile::read(ctPath), gtNpy = NpyFile::read(gtPath);
         QCOMPARE(QString::fromStdString(ctNpy.descr), QStringLiteral("<i2"));
         QCOMPARE(ctNpy.shape.size(), std::size_t(3));
         QFile metaFile(QString::fromStdString(metaPath));
@@ -226,6 +217,50 @@ private slots:
         // The trachea is not lung.
         QCOMPARE(result.labels.at(80, 64, 55), std::uint16_t(0));
         QCOMPARE(result.labels.table().find(algo::kRightLungLabel)->name, std::string("Right lung"));
+    }
+
+    void realSeriesHaveTwoLungsWithoutTrachea_data()
+    {
+        QTest::addColumn<QString>("folder");
+        QTest::newRow("ricord1a covid") << QStringLiteral("ricord1a-every2nd");
+        QTest::newRow("lungpetctdx tumour") << QStringLiteral("lungpetctdx-a0002");
+    }
+
+    void realSeriesHaveTwoLungsWithoutTrachea()
+    {
+        QFETCH(QString, folder);
+        const std::string path = "/work/shared/data/ct/" + folder.toStdString();
+        if (!std::filesystem::exists(path))
+            QSKIP(qPrintable(QString::fromStdString(path + " not found (the shared real scans are not here)")));
+        const io::LoadResult loaded = io::readVolume(path);
+        const algo::LungSegmentationResult result = algo::segmentLungs(loaded.volume);
+        checkTwoLungs(result, folder.toStdString());
+        QVERIFY(result.airwayVoxels > 0);
+        QVERIFY2(result.rightVolumeMl >= 800.0 && result.rightVolumeMl <= 5000.0, qPrintable(QString::number(result.rightVolumeMl)));
+        QVERIFY2(result.leftVolumeMl >= 800.0 && result.leftVolumeMl <= 5000.0, qPrintable(QString::number(result.leftVolumeMl)));
+    }
+
+    void singleSlicesHaveTwoLungsWhenAllowed()
+    {
+        const QString folder = QStringLiteral("/work/shared/data/ct/nysbu-single-slices");
+        const QStringList files = QDir(folder).entryList({QStringLiteral("*.dcm")}, QDir::Files, QDir::Name);
+        if (files.isEmpty())
+            QSKIP(qPrintable(folder + " not found (the shared real scans are not here)"));
+        algo::LungSegmentationOptions options;
+        options.allowSingleSlice = true;
+        for (const QString &file : files) {
+            const io::LoadResult loaded = io::readVolume(QDir(folder).filePath(file).toStdString());
+            QCOMPARE(loaded.volume.dims()[2], 1);
+            // Without the option a single slice is refused, with it both lungs are found.
+            QVERIFY(refusal(loaded.volume).find("single slice") != std::string::npos);
+            const algo::LungSegmentationResult result = algo::segmentLungs(loaded.volume, options);
+            // CARINA_LUNGSEG_DUMP=<folder> keeps the labels for a look (NIfTI, one per slice).
+            if (const QString dump = qEnvironmentVariable("CARINA_LUNGSEG_DUMP"); !dump.isEmpty())
+                io::writeNiftiLabels(result.labels, QDir(dump).filePath(file + QStringLiteral(".nii.gz")).toStdString());
+            checkTwoLungs(result, file.toStdString());
+            if (QTest::currentTestFailed())
+                return;
+        }
     }
 
     void refusesMrLikeVolume()

@@ -6,15 +6,15 @@
 #include <carina/Volume.h>
 #include <carina/algo/MarchingCubes.h>
 
+#include "NpyFile.h"
+
 #include <Eigen/Geometry>
 #include <QTest>
 
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <regex>
 #include <unordered_map>
 
 using namespace carina;
@@ -108,46 +108,6 @@ double signedVolume(const Mesh &m)
     for (std::size_t t = 0; t < m.triangles.size(); t += 3)
         v += vertex(m, m.triangles[t]).dot(vertex(m, m.triangles[t + 1]).cross(vertex(m, m.triangles[t + 2]))) / 6.0;
     return v;
-}
-
-/// Minimal .npy reader (little-endian, C order) for the anchor masks.
-bool readNpy(const std::string &path, std::vector<std::uint8_t> &bytes, std::string &descr, std::vector<int> &shape)
-{
-    std::ifstream f(path, std::ios::binary);
-    char magic[8];
-    if (!f.read(magic, 8) || std::string(magic, 6) != "\x93NUMPY")
-        return false;
-    std::uint32_t headerLength = 0;
-    if (magic[6] == 1) {
-        unsigned char l[2];
-        f.read(reinterpret_cast<char *>(l), 2);
-        headerLength = l[0] | l[1] << 8;
-    } else {
-        unsigned char l[4];
-        f.read(reinterpret_cast<char *>(l), 4);
-        headerLength = l[0] | l[1] << 8 | l[2] << 16 | std::uint32_t(l[3]) << 24;
-    }
-    std::string header(headerLength, '\0');
-    f.read(header.data(), headerLength);
-    std::smatch m;
-    if (!std::regex_search(header, m, std::regex("'descr':\\s*'([^']+)'")))
-        return false;
-    descr = m[1];
-    if (header.find("'fortran_order': False") == std::string::npos)
-        return false;
-    if (!std::regex_search(header, m, std::regex("'shape':\\s*\\(([^)]*)\\)")))
-        return false;
-    shape.clear();
-    const std::string dims = m[1];
-    const std::regex digits("\\d+");
-    for (std::sregex_iterator it(dims.begin(), dims.end(), digits), end; it != end; ++it)
-        shape.push_back(std::stoi(it->str()));
-    std::size_t count = 1;
-    for (int d : shape)
-        count *= std::size_t(d);
-    const std::size_t itemSize = std::size_t(std::stoi(descr.substr(2)));
-    bytes.resize(count * itemSize);
-    return bool(f.read(reinterpret_cast<char *>(bytes.data()), std::streamsize(bytes.size())));
 }
 
 } // namespace
@@ -385,11 +345,10 @@ private slots:
         if (!std::filesystem::exists(path))
             QSKIP("anchor data not generated (run ../shared/anchors/gen_data.py /tmp/carina-anchor-data "
                   "or set CARINA_ANCHOR_DATA)");
-        std::vector<std::uint8_t> bytes;
-        std::string descr;
-        std::vector<int> shape;
-        QVERIFY2(readNpy(path, bytes, descr, shape), "cannot parse ct_lung_mask_gt.npy");
-        QCOMPARE(descr, std::string("|u1"));
+        const carina::bench::NpyFile npy = carina::bench::NpyFile::read(path);
+        const std::vector<int> &shape = npy.shape;
+        const auto *bytes = npy.as<std::uint8_t>();
+        QCOMPARE(npy.descr, std::string("|u1"));
         QCOMPARE(shape.size(), std::size_t(3));
         // The anchor README's geometry: (z,y,x) = (300,512,512), spacing z 1.0 / y,x 0.7 mm.
         ImageGeometry g;
@@ -397,7 +356,8 @@ private slots:
         g.spacing = {0.7, 0.7, 1.0};
         Volume mask(VoxelType::UInt8, g);
         std::uint8_t *p = mask.data<std::uint8_t>();
-        for (std::size_t n = 0; n < bytes.size(); ++n)
+        QCOMPARE(npy.bytes.size(), mask.byteSize());
+        for (std::size_t n = 0; n < npy.bytes.size(); ++n)
             p[n] = bytes[n] > 0 ? 1 : 0;
         const Mesh mesh = algo::marchingCubes(mask);
         // scikit-image 0.19.3 marching_cubes(level=0.5) (Lewiner): 473,463 verts, 947,018 faces,

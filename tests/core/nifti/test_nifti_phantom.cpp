@@ -3,6 +3,7 @@
 // The anchor CT phantom (gen_data.py): ct_phantom.nii.gz must equal ct_phantom.npy voxel for
 // voxel, with the LPS geometry of ct_phantom_meta.json.
 #include "NiftiTestUtil.h"
+#include "NpyFile.h"
 
 #include <carina/io/Nifti.h>
 #include <carina/io/VolumeReader.h>
@@ -18,30 +19,6 @@
 #include <cstring>
 
 using namespace carina;
-
-namespace {
-
-// The C-order int16 array of a .npy file (format 1.0 or 2.0), or empty when it is not one.
-QByteArray npyInt16(const QByteArray &file, QList<int> &shape)
-{
-    if (!file.startsWith("\x93NUMPY"))
-        return {};
-    const int major = file[6];
-    const int headerLength = major == 1 ? int(quint8(file[8])) | int(quint8(file[9])) << 8
-                                        : int(qFromLittleEndian<quint32>(file.constData() + 8));
-    const int start = (major == 1 ? 10 : 12);
-    const QByteArray header = file.mid(start, headerLength);
-    if (!header.contains("'descr': '<i2'") || !header.contains("'fortran_order': False"))
-        return {};
-    const int open = header.indexOf("'shape': (") + 10;
-    const int close = header.indexOf(')', open);
-    for (const QByteArray &part : header.mid(open, close - open).split(','))
-        if (!part.trimmed().isEmpty())
-            shape.append(part.trimmed().toInt());
-    return file.mid(start + headerLength);
-}
-
-} // namespace
 
 class TestNiftiPhantom : public QObject
 {
@@ -83,12 +60,12 @@ private slots:
         QVERIFY((v.geometry().direction - Eigen::Matrix3d::Identity()).cwiseAbs().maxCoeff() < 1e-9);
         QCOMPARE(QByteArray(v.geometry().orientationCode().data(), 3), QByteArray("LPS"));
 
-        QList<int> shape;
-        const QByteArray npy = npyInt16(test::readAll(m_dir + "/ct_phantom.npy"), shape);
-        QCOMPARE(shape, (QList<int>{shapeZyx[0].toInt(), shapeZyx[1].toInt(), shapeZyx[2].toInt()}));
-        QCOMPARE(qsizetype(v.byteSize()), npy.size());
+        const bench::NpyFile npy = bench::NpyFile::read((m_dir + "/ct_phantom.npy").toStdString());
+        QCOMPARE(npy.descr, std::string("<i2"));
+        QCOMPARE(npy.shape, (std::vector<int>{shapeZyx[0].toInt(), shapeZyx[1].toInt(), shapeZyx[2].toInt()}));
+        QCOMPARE(v.byteSize(), npy.bytes.size());
         // npy (z, y, x) C order is x fastest, Carina's layout.
-        QVERIFY(std::memcmp(v.rawData(), npy.constData(), v.byteSize()) == 0);
+        QVERIFY(std::memcmp(v.rawData(), npy.bytes.data(), v.byteSize()) == 0);
     }
 
     void phantom_through_read_volume_sets_the_source_path()

@@ -32,6 +32,10 @@ CARINA_CORE_EXPORT ComponentLabels labelConnectedComponents(const std::uint8_t *
                                                             Connectivity connectivity = Connectivity::Full,
                                                             const TaskContext &context = TaskContext::none());
 
+/// Removes the components smaller than `minSize` voxels and renumbers the rest 1..count,
+/// keeping their order (scikit-image's `remove_small_objects` followed by `label`).
+CARINA_CORE_EXPORT void removeSmallComponents(ComponentLabels &components, std::uint64_t minSize);
+
 /// Keeps the `keep` largest components of `components` (ties broken by the lower label) and
 /// returns a mask of them: 1 for the largest, 2 for the second, ... (0 elsewhere).
 CARINA_CORE_EXPORT std::vector<std::uint8_t> largestComponents(const ComponentLabels &components, int keep);

@@ -22,11 +22,20 @@ struct CARINA_CORE_EXPORT LungSegmentationOptions
 {
     double airThresholdHu = -320.0;     ///< air and lung parenchyma lie below this
     double airwayThresholdHu = -950.0;  ///< the airway lumen is grown from the trachea below this
+    double airwayMinMl = 5.0;           ///< an airway grown smaller than this is regrown with a higher threshold...
+    double airwayThresholdStepHu = 25.0; ///< ... in steps of this ...
+    double airwayMaxThresholdHu = -700.0; ///< ... up to this ...
+    double airwayMaxMl = 80.0;          ///< ... unless the region then grows past this (it has entered the lung)
     int airwayDilationVoxels = 2;       ///< the grown airway is closed, then dilated this much, then removed
     double secondLungMinFraction = 0.1; ///< a second component smaller than this share of the first is dropped
     double midlineSearchMm = 28.0;      ///< touching lungs are cut at the thinnest column within this of the midline
     double midlineMarginMm = 3.5;       ///< a slice component reaching this far past both sides of the midline is cut
     bool fillHoles = true;              ///< fill vessels and bronchi inside each lung, slice by slice
+    /// Accept a single axial slice (2D): the airway is then the small round air region near the
+    /// midline instead of a 3D growth from the top slice, and volumes are those of the one slab.
+    bool allowSingleSlice = false;
+    double tracheaMaxAreaMm2 = 700.0;   ///< single slice: largest air region taken for the trachea or a main bronchus
+    double singleSliceMinPieceFraction = 0.02; ///< single slice: lung pieces of at least this share of the largest are kept
 };
 
 struct CARINA_CORE_EXPORT LungSegmentationResult
@@ -35,6 +44,7 @@ struct CARINA_CORE_EXPORT LungSegmentationResult
     double rightVolumeMl = 0.0;
     double leftVolumeMl = 0.0;
     std::size_t airwayVoxels = 0;    ///< voxels of the airway region grown from the trachea (before dilation)
+    double airwayThresholdHu = 0.0;  ///< the threshold the airway was grown with (3D inputs)
     int splitSlices = 0;             ///< axial slices where the lungs touched and were cut apart
     std::vector<std::string> warnings; ///< things the user should check (one lung only, odd volumes, ...)
 };
@@ -45,8 +55,8 @@ struct CARINA_CORE_EXPORT LungSegmentationResult
 /// split left/right per slice (cut at the thinnest column near the body midline where they
 /// touch; patient right taken from the geometry's direction, not the index) and hole-filled per
 /// slice. Parallel over slices. Throws std::invalid_argument with a message naming the image for
-/// inputs it cannot handle (not CT in HU, fewer than 10 slices, non-axial, no lungs found) and
-/// TaskCanceled.
+/// inputs it cannot handle (not CT in HU, MR or other modality, a single slice unless
+/// options.allowSingleSlice, 2 to 9 slices, non-axial, no lungs found) and TaskCanceled.
 CARINA_CORE_EXPORT LungSegmentationResult segmentLungs(const Volume &ct, const LungSegmentationOptions &options = {},
                                                        const TaskContext &context = TaskContext::none());
 

@@ -51,7 +51,9 @@ struct CARINA_CORE_EXPORT RegionTable
     std::vector<RegionProperties> regions;
 
     /// Every column writeCsv knows for this table, in scikit-image's names and order
-    /// (`label`, `area`, `bbox-0`.., `centroid-0`.., then the per-dimension extras).
+    /// (`label`, `area`, `bbox-0`.., `centroid-0`.., then the per-dimension extras). Carina's
+    /// own additions: `area_mm2` (2D), `centroid_mm-0`.. (the centroid as an LPS point, x, y
+    /// [, z], in mm), `volume_ml`, `surface_area_mm2` and `sphericity` (3D).
     std::vector<std::string> availableColumns() const;
 };
 
@@ -88,5 +90,11 @@ CARINA_CORE_EXPORT RegionTable computeRegionProperties(const LabelVolume &labels
 /// through an AtomicFile. Throws std::invalid_argument naming an unknown column, io::IoError.
 CARINA_CORE_EXPORT void writeCsv(const RegionTable &table, const std::string &path,
                                  const std::vector<std::string> &columns = {});
+
+/// The value of column `column` (a name from availableColumns()) for region `region` of
+/// `table`, as the CSV holds it (integers exactly, NaN where undefined). Throws
+/// std::invalid_argument for an unknown column.
+CARINA_CORE_EXPORT double regionValue(const RegionTable &table, const RegionProperties &region,
+                                      const std::string &column);
 
 } // namespace carina::algo

@@ -28,6 +28,12 @@ struct CARINA_CORE_EXPORT LabelOverlay
 {
     const LabelVolume *labels = nullptr;
     double opacity = 0.5;
+    /// Draw only each visible label's contour in the slice (its pixels with a 4-neighbour of
+    /// another id, or on the slice's edge), opaque in the label's colour, instead of a fill.
+    bool outline = false;
+    /// This label (0 = none) is drawn highlighted whatever its visibility: a 2-pixel bright
+    /// green contour around a light fill.
+    std::uint16_t highlighted = 0;
 };
 
 /// How a slice of a voxel grid maps to the screen, in radiological convention:

@@ -32,4 +32,8 @@ CARINA_CORE_EXPORT double otsuThresholdFromHistogram(const std::vector<double> &
 /// Throws std::invalid_argument for a null or multi-channel image.
 CARINA_CORE_EXPORT std::vector<std::uint8_t> thresholdAbove(const Volume &image, double threshold);
 
+/// Mask of the voxels strictly below `threshold` (`image < t`): the "dark objects" of
+/// scikit-image's label-properties example. Same rules and errors as thresholdAbove.
+CARINA_CORE_EXPORT std::vector<std::uint8_t> thresholdBelow(const Volume &image, double threshold);
+
 } // namespace carina::algo

@@ -13,6 +13,13 @@ namespace carina {
 
 class LabelVolume;
 
+/// Net change of one label's voxel count by an edit.
+struct LabelCountChange
+{
+    std::uint16_t label = 0;
+    std::int64_t voxels = 0; ///< positive: the label gained voxels
+};
+
 /// The voxels one label edit changed, with their old and new values.
 ///
 /// An edit writes through the patch (assign()), so the label volume is updated at once (live
@@ -42,9 +49,17 @@ public:
     /// Smallest box holding every changed voxel (valid after finish()).
     const VoxelBox &bounds() const { return m_bounds; }
 
-    /// Writes the old values back / the new values again.
+    /// Writes the old values back / the new values again (after finish()).
     void revert(LabelVolume &labels) const;
     void apply(LabelVolume &labels) const;
+    /// Abandons an edit in progress (before finish()): writes the old values back and empties
+    /// the patch, as if nothing had been assigned.
+    void discard(LabelVolume &labels);
+
+    /// Net voxel count change per label, sorted by label, zero changes left out. Valid before
+    /// and after finish(); costs one pass over the recorded changes, so label statistics follow
+    /// an edit without a pass over the volume.
+    std::vector<LabelCountChange> countChanges() const;
 
 private:
     struct Pending

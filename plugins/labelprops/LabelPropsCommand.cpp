@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+#include "LabelPropsCommand.h"
+
+#include "LabelPipeline.h"
+#include "NpyFile.h"
+
+#include <carina/io/Nifti.h>
+#include <carina/io/VolumeReader.h>
+
+#include <QCommandLineParser>
+#include <QImage>
+#include <QSaveFile>
+
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <stdexcept>
+
+namespace carina::labelprops {
+
+namespace {
+
+int failWith(const QString &message)
+{
+    std::fprintf(stderr, "carina labelprops: %s\n", qUtf8Printable(message));
+    return 1;
+}
+
+void writeLabels(const LabelVolume &labels, const QString &file)
+{
+    if (file.toLower().endsWith(QLatin1String(".png"))) {
+        const Dims &d = labels.dims();
+        if (d[2] != 1)
+            throw std::invalid_argument("PNG holds a 2D image; write this volume's labels as .nii.gz");
+        QImage image(d[0], d[1], QImage::Format_Grayscale16);
+        for (int y = 0; y < d[1]; ++y)
+            std::memcpy(image.scanLine(y), labels.data() + std::size_t(y) * std::size_t(d[0]), std::size_t(d[0]) * 2);
+        QSaveFile out(file);
+        if (!out.open(QIODevice::WriteOnly) || !image.save(&out, "PNG") || !out.commit())
+            throw std::runtime_error(file.toStdString() + ": " + out.errorString().toStdString());
+        return;
+    }
+    io::writeNiftiLabels(labels, file.toStdString());
+}
+
+} // namespace
+
+Volume readInputImage(const std::string &path)
+{
+    if (path.size() < 4 || path.compare(path.size() - 4, 4, ".npy") != 0)
+        return io::readVolume(path).volume;
+    const bench::NpyFile npy = bench::NpyFile::read(path);
+    ImageGeometry g;
+    if (npy.shape.size() == 2)
+        g.dims = {npy.shape[1], npy.shape[0], 1};
+    else if (npy.shape.size() == 3)
+        g.dims = {npy.shape[2], npy.shape[1], npy.shape[0]};
+    else
+        throw std::invalid_argument(path + ": a 2D or 3D array is needed, this one has " + std::to_string(npy.shape.size()) + " axes");
+    VoxelType type;
+    if (npy.descr == "|u1")
+        type = VoxelType::UInt8;
+    else if (npy.descr == "<i2")
+        type = VoxelType::Int16;
+    else if (npy.descr == "<u2")
+        type = VoxelType::UInt16;
+    else if (npy.descr == "<f4")
+        type = VoxelType::Float32;
+    else
+        throw std::invalid_argument(path + ": dtype " + npy.descr + " is not supported (uint8, int16, uint16, float32)");
+    Volume v(type, g);
+    if (npy.bytes.size() != v.voxelCount() * voxelTypeSize(type))
+        throw std::invalid_argument(path + ": the array's data is shorter than its shape");
+    std::memcpy(v.rawData(), npy.bytes.data(), npy.bytes.size());
+    return v;
+}
+
+HeadlessCommand labelPropsCommand()
+{
+    return HeadlessCommand{
+        QStringLiteral("labelprops"),
+        QStringLiteral("threshold + connected components + region properties table (CSV with scikit-image's column names)"),
+        QStringLiteral("INPUT [--threshold otsu|VALUE] [--dark] [--connectivity N] [--min-size N] --csv FILE "
+                       "[--columns a,b,...] [--labels FILE.nii.gz|FILE.png]"),
+        &runLabelPropsCommand};
+}
+
+int runLabelPropsCommand(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption thresholdOption(QStringLiteral("threshold"), QStringLiteral("otsu (default) or a value"),
+                                             QStringLiteral("otsu|VALUE"), QStringLiteral("otsu"));
+    const QCommandLineOption darkOption(QStringLiteral("dark"), QStringLiteral("objects are darker than the threshold"));
+    const QCommandLineOption connectivityOption(QStringLiteral("connectivity"),
+                                                QStringLiteral("neighbours: 4 or 8 (2D), 6, 18 or 26 (3D); default the most"),
+                                                QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption minSizeOption(QStringLiteral("min-size"), QStringLiteral("drop regions with fewer voxels"),
+                                           QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption csvOption(QStringLiteral("csv"), QStringLiteral("write the region table here"), QStringLiteral("FILE"));
+    const QCommandLineOption columnsOption(QStringLiteral("columns"), QStringLiteral("comma-separated columns (default all)"),
+                                           QStringLiteral("LIST"));
+    const QCommandLineOption labelsOption(QStringLiteral("labels"), QStringLiteral("write the label image (.nii.gz, 2D .png)"),
+                                          QStringLiteral("FILE"));
+    for (const auto &o : {thresholdOption, darkOption, connectivityOption, minSizeOption, csvOption, columnsOption, labelsOption})
+        parser.addOption(o);
+    parser.addPositionalArgument(QStringLiteral("INPUT"), QStringLiteral("image file (.npy, NIfTI, PNG, TIFF, ...) or DICOM folder"));
+    if (!parser.parse(QStringList{QStringLiteral("labelprops")} + arguments))
+        return failWith(parser.errorText());
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1)
+        return failWith(QStringLiteral("expected one INPUT; usage: labelprops %1").arg(labelPropsCommand().usage));
+    if (!parser.isSet(csvOption) && !parser.isSet(labelsOption))
+        return failWith(QStringLiteral("nothing to write: give --csv FILE (and/or --labels FILE)"));
+
+    LabelOptions options;
+    const QString threshold = parser.value(thresholdOption);
+    if (threshold.compare(QLatin1String("otsu"), Qt::CaseInsensitive) != 0) {
+        bool ok = false;
+        options.otsu = false;
+        options.threshold = threshold.toDouble(&ok);
+        if (!ok)
+            return failWith(QStringLiteral("--threshold must be \"otsu\" or a number, not \"%1\"").arg(threshold));
+    }
+    options.darkObjects = parser.isSet(darkOption);
+    bool ok = false;
+    options.neighbours = parser.value(connectivityOption).toInt(&ok);
+    if (!ok)
+        return failWith(QStringLiteral("--connectivity must be 4, 8, 6, 18 or 26, not \"%1\"").arg(parser.value(connectivityOption)));
+    const qlonglong minSize = parser.value(minSizeOption).toLongLong(&ok);
+    if (!ok || minSize < 0)
+        return failWith(QStringLiteral("--min-size must be a whole number >= 0, not \"%1\"").arg(parser.value(minSizeOption)));
+    options.minSize = std::uint64_t(minSize);
+
+    const QString path = positional.first();
+    try {
+        const Volume image = readInputImage(path.toStdString());
+        if (image.channels() != 1)
+            throw std::invalid_argument(path.toStdString() + ": region properties need a single-channel image");
+        const Measurement m = measure(image, options);
+        if (parser.isSet(csvOption)) {
+            std::vector<std::string> columns;
+            if (parser.isSet(columnsOption))
+                for (const QString &c : parser.value(columnsOption).split(QLatin1Char(','), Qt::SkipEmptyParts))
+                    columns.push_back(c.trimmed().toStdString());
+            algo::writeCsv(m.table, parser.value(csvOption).toStdString(), columns);
+        }
+        if (parser.isSet(labelsOption))
+            writeLabels(*m.labels, parser.value(labelsOption));
+        std::printf("regions: %zu\nthreshold: %.17g\n", m.table.regions.size(), m.labelling.threshold);
+    } catch (const std::exception &e) {
+        return failWith(QString::fromUtf8(e.what()));
+    }
+    return 0;
+}
+
+} // namespace carina::labelprops

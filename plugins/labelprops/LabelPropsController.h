@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+#pragma once
+
+#include "LabelPipeline.h"
+#include "RegionTableModel.h"
+
+#include <carina/Document.h>
+#include <carina/TaskContext.h>
+
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QStringList>
+#include <QVariantList>
+#include <QVariantMap>
+
+#include <memory>
+
+namespace carina::labelprops {
+
+/// State and actions of the Label properties panel.
+///
+/// Measures regions off the UI thread (threshold + connected components + properties, or the
+/// properties of an existing layer), puts the labels in a layer drawn as contours coloured by
+/// one column (plasma), and links the table with the views: filtered-out rows hide their
+/// contours, selecting a row highlights its region and moves the cursor to it, tapping a region
+/// (moving the cursor onto it) selects its row, deleting rows clears their labels (undoable).
+class LabelPropsController : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(carina::Document *document READ document CONSTANT)
+    Q_PROPERTY(bool otsu READ otsu WRITE setOtsu NOTIFY parametersChanged)
+    Q_PROPERTY(double threshold READ threshold WRITE setThreshold NOTIFY parametersChanged)
+    Q_PROPERTY(bool darkObjects READ darkObjects WRITE setDarkObjects NOTIFY parametersChanged)
+    Q_PROPERTY(int neighbours READ neighbours WRITE setNeighbours NOTIFY parametersChanged)
+    Q_PROPERTY(int minSize READ minSize WRITE setMinSize NOTIFY parametersChanged)
+    Q_PROPERTY(int sourceLayer READ sourceLayer WRITE setSourceLayer NOTIFY parametersChanged)
+    Q_PROPERTY(QStringList layerNames READ layerNames NOTIFY layerNamesChanged)
+    Q_PROPERTY(QVariantList neighbourChoices READ neighbourChoices NOTIFY layerNamesChanged)
+    Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
+    Q_PROPERTY(double progress READ progress NOTIFY progressChanged)
+    Q_PROPERTY(QString progressText READ progressText NOTIFY progressChanged)
+    Q_PROPERTY(QString error READ error NOTIFY errorChanged)
+    Q_PROPERTY(QString status READ status NOTIFY statusChanged)
+    Q_PROPERTY(double usedThreshold READ usedThreshold NOTIFY resultChanged)
+    Q_PROPERTY(bool hasResult READ hasResult NOTIFY resultChanged)
+    Q_PROPERTY(int resultLayer READ resultLayer NOTIFY resultChanged)
+    Q_PROPERTY(carina::labelprops::RegionTableModel *table READ table CONSTANT)
+    Q_PROPERTY(QString colourColumn READ colourColumn WRITE setColourColumn NOTIFY coloursChanged)
+    Q_PROPERTY(double colourMin READ colourMin NOTIFY coloursChanged)
+    Q_PROPERTY(double colourMax READ colourMax NOTIFY coloursChanged)
+    Q_PROPERTY(int selectedLabel READ selectedLabel NOTIFY selectionChanged)
+    Q_PROPERTY(int selectedRow READ selectedRow NOTIFY selectionChanged)
+    Q_PROPERTY(QVariantMap selectedProperties READ selectedProperties NOTIFY selectionChanged)
+
+public:
+    explicit LabelPropsController(Document *document, QObject *parent = nullptr);
+    ~LabelPropsController() override;
+
+    Document *document() const { return m_document; }
+    bool otsu() const { return m_options.otsu; }
+    void setOtsu(bool otsu);
+    /// Manual threshold (used when otsu is false).
+    double threshold() const { return m_options.threshold; }
+    void setThreshold(double threshold);
+    bool darkObjects() const { return m_options.darkObjects; }
+    void setDarkObjects(bool dark);
+    /// 4 / 8 in 2D, 6 / 18 / 26 in 3D; 0 = the most (skimage's default).
+    int neighbours() const { return m_options.neighbours; }
+    void setNeighbours(int neighbours);
+    int minSize() const { return int(m_options.minSize); }
+    void setMinSize(int minSize);
+    /// -1: threshold the image; else measure the document's layer of that index.
+    int sourceLayer() const { return m_sourceLayer; }
+    void setSourceLayer(int layer);
+    QStringList layerNames() const;
+    QVariantList neighbourChoices() const;
+
+    bool busy() const { return m_busy; }
+    double progress() const { return m_progress; }
+    QString progressText() const { return m_progressText; }
+    QString error() const { return m_error; }
+    QString status() const { return m_status; }
+    double usedThreshold() const { return m_usedThreshold; }
+    bool hasResult() const { return bool(m_labels); }
+    /// Index of the measured layer in the document, -1 when none (or it was removed).
+    int resultLayer() const;
+    RegionTableModel *table() const { return m_model; }
+
+    QString colourColumn() const { return m_colourColumn; }
+    void setColourColumn(const QString &column);
+    double colourMin() const { return m_colourMin; }
+    double colourMax() const { return m_colourMax; }
+
+    int selectedLabel() const { return m_selectedLabel; }
+    int selectedRow() const;
+    QVariantMap selectedProperties() const;
+
+    /// Measures with the current parameters (cancels a running measurement).
+    Q_INVOKABLE void run();
+    Q_INVOKABLE void cancel();
+    /// Selects shown row `row`: highlights its region and moves the cursor to its centroid.
+    Q_INVOKABLE void selectRow(int row);
+    /// Selects `label` (0 = none); with moveViews the cursor goes to its centroid.
+    Q_INVOKABLE void selectLabel(int label, bool moveViews);
+    /// The label of the measured layer at an LPS point (0 = background or outside).
+    Q_INVOKABLE int labelAtPhysical(const QVector3D &lps) const;
+    /// Clears the labels of shown rows `rows` from the layer, as one undoable edit.
+    Q_INVOKABLE bool deleteRows(const QList<int> &rows);
+    /// Deletes the selected row's label.
+    Q_INVOKABLE bool deleteSelected();
+    /// Writes the shown rows and columns as CSV (path or file: URL). False + error on failure.
+    Q_INVOKABLE bool exportCsv(const QString &path);
+    /// Writes the measured layer as NIfTI (.nii / .nii.gz) or, for a 2D image, 16-bit PNG.
+    Q_INVOKABLE bool exportLabels(const QString &path);
+
+signals:
+    void parametersChanged();
+    void layerNamesChanged();
+    void busyChanged();
+    void progressChanged();
+    void errorChanged();
+    void statusChanged();
+    void resultChanged();
+    void coloursChanged();
+    void selectionChanged();
+
+private:
+    struct Outcome;
+    void finish(quint64 generation, const std::shared_ptr<Outcome> &outcome);
+    void setBusy(bool busy);
+    void setError(const QString &error);
+    void setStatus(const QString &status);
+    void applyColours();
+    void onLabelsChanged(int layer);
+    void onCursorChanged();
+    void updateStatus();
+
+    QPointer<Document> m_document;
+    LabelOptions m_options;
+    int m_sourceLayer = -1;
+    bool m_busy = false;
+    double m_progress = 0.0;
+    QString m_progressText;
+    QString m_error;
+    QString m_status;
+    double m_usedThreshold = 0.0;
+    std::shared_ptr<LabelVolume> m_labels; ///< the measured layer's labels (shared with the document)
+    bool m_ownLayer = false;               ///< the layer was made by this controller
+    bool m_stale = false;
+    RegionTableModel *m_model;
+    QString m_colourColumn = QStringLiteral("area");
+    double m_colourMin = 0.0;
+    double m_colourMax = 0.0;
+    int m_selectedLabel = 0;
+    bool m_movingCursor = false;
+    std::shared_ptr<TaskContext> m_task;
+    quint64 m_generation = 0;
+};
+
+} // namespace carina::labelprops

@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Dialogs
+import QtQuick.Layouts
+
+// The Label properties panel: mirrors LabelPropsController (labelling parameters, the region
+// table, colour by column, selection) and its RegionTableModel. No logic beyond layout.
+Pane {
+    id: root
+
+    // Set by the shell: the LabelPropsController and the carina::Document.
+    property QtObject controller: null
+    property QtObject document: null
+
+    readonly property real touchTarget: 48
+    readonly property real gap: 8
+    readonly property real columnWidth: 104
+    readonly property color textColor: palette.windowText
+    readonly property color accentColor: palette.highlight
+    readonly property QtObject table: controller ? controller.table : null
+    readonly property bool hasResult: controller !== null && controller.hasResult
+
+    // matplotlib's plasma at 0, 1/4, ..., 1 (the contours' colour map).
+    readonly property var plasmaStops: ["#0d0887", "#7e03a8", "#cc4778", "#f89540", "#f0f921"]
+
+    function format(value) {
+        if (value === undefined || isNaN(value))
+            return "–";
+        return Math.abs(value) >= 1000 || Number.isInteger(value) ? Math.round(value).toString() : value.toPrecision(4);
+    }
+
+    padding: gap
+    implicitWidth: 440
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: root.gap
+
+        // --- what to measure ---
+        GridLayout {
+            Layout.fillWidth: true
+            columns: 2
+            columnSpacing: root.gap
+            rowSpacing: 2
+
+            Label { text: qsTr("Objects"); color: root.textColor }
+            ComboBox {
+                id: sourceBox
+                objectName: "sourceBox"
+                Layout.fillWidth: true
+                Layout.preferredHeight: root.touchTarget
+                model: [qsTr("Threshold the image")].concat(root.controller ? root.controller.layerNames.map(n => qsTr("Layer: %1").arg(n)) : [])
+                currentIndex: root.controller ? root.controller.sourceLayer + 1 : 0
+                onActivated: index => root.controller.sourceLayer = index - 1
+            }
+
+            Label { text: qsTr("Threshold"); color: root.textColor; visible: thresholdRow.visible }
+            RowLayout {
+                id: thresholdRow
+                visible: root.controller !== null && root.controller.sourceLayer < 0
+                Layout.fillWidth: true
+                Switch {
+                    id: otsuSwitch
+                    objectName: "otsuSwitch"
+                    text: qsTr("Otsu")
+                    Layout.preferredHeight: root.touchTarget
+                    checked: root.controller !== null && root.controller.otsu
+                    onToggled: root.controller.otsu = checked
+                }
+                TextField {
+                    objectName: "thresholdField"
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: root.touchTarget
+                    enabled: !otsuSwitch.checked
+                    inputMethodHints: Qt.ImhFormattedNumbersOnly
+                    validator: DoubleValidator {}
+                    text: root.controller ? (root.controller.otsu && root.hasResult && !isNaN(root.controller.usedThreshold)
+                                             ? root.format(root.controller.usedThreshold) : root.format(root.controller.threshold)) : ""
+                    onEditingFinished: root.controller.threshold = Number.fromLocaleString(Qt.locale(), text)
+                }
+                Switch {
+                    objectName: "darkSwitch"
+                    text: qsTr("Dark objects")
+                    Layout.preferredHeight: root.touchTarget
+                    checked: root.controller !== null && root.controller.darkObjects
+                    onToggled: root.controller.darkObjects = checked
+                }
+            }
+
+            Label { text: qsTr("Neighbours"); color: root.textColor; visible: thresholdRow.visible }
+            RowLayout {
+                visible: thresholdRow.visible
+                Layout.fillWidth: true
+                ComboBox {
+                    objectName: "connectivityBox"
+                    Layout.preferredHeight: root.touchTarget
+                    Layout.preferredWidth: 90
+                    model: root.controller ? root.controller.neighbourChoices : []
+                    currentIndex: root.controller ? Math.max(0, model.indexOf(root.controller.neighbours)) : 0
+                    Component.onCompleted: if (root.controller && root.controller.neighbours === 0) currentIndex = count - 1
+                    onActivated: index => root.controller.neighbours = model[index]
+                }
+                Label { text: qsTr("Min size"); color: root.textColor }
+                SpinBox {
+                    objectName: "minSizeBox"
+                    Layout.preferredHeight: root.touchTarget
+                    Layout.fillWidth: true
+                    from: 0
+                    to: 1000000
+                    editable: true
+                    value: root.controller ? root.controller.minSize : 0
+                    onValueModified: root.controller.minSize = value
+                }
+            }
+        }
+
+        RowLayout {
+            Layout.fillWidth: true
+            Button {
+                objectName: "measureButton"
+                text: qsTr("Measure")
+                highlighted: true
+                Layout.preferredHeight: root.touchTarget
+                enabled: root.document !== null && root.document.hasImage && root.controller !== null && !root.controller.busy
+                onClicked: root.controller.run()
+            }
+            Button {
+                text: qsTr("Cancel")
+                visible: root.controller !== null && root.controller.busy
+                Layout.preferredHeight: root.touchTarget
+                onClicked: root.controller.cancel()
+            }
+            ProgressBar {
+                objectName: "progressBar"
+                Layout.fillWidth: true
+                visible: root.controller !== null && root.controller.busy
+                value: root.controller ? root.controller.progress : 0
+            }
+            Label {
+                objectName: "statusLabel"
+                Layout.fillWidth: true
+                visible: !(root.controller !== null && root.controller.busy)
+                elide: Text.ElideRight
+                color: root.textColor
+                text: root.controller ? root.controller.status : ""
+            }
+        }
+        Label {
+            objectName: "errorLabel"
+            Layout.fillWidth: true
+            visible: text.length > 0
+            wrapMode: Text.Wrap
+            color: "#ff6b6b"
+            text: root.controller ? root.controller.error : ""
+        }
+
+        // --- filters ---
+        TextField {
+            id: expressionField
+            objectName: "expressionField"
+            Layout.fillWidth: true
+            Layout.preferredHeight: root.touchTarget
+            enabled: root.hasResult
+            placeholderText: qsTr("Filter, e.g. area < 1000 and perimeter > 200")
+            onAccepted: root.table.expression = text
+            onEditingFinished: root.table.expression = text
+            // Follow expressions set elsewhere (Clear filters, a restored session) unless typing.
+            Connections {
+                target: root.table
+                function onFilterChanged() {
+                    if (!expressionField.activeFocus)
+                        expressionField.text = root.table.expression
+                }
+            }
+        }
+        Label {
+            objectName: "filterErrorLabel"
+            Layout.fillWidth: true
+            visible: text.length > 0
+            wrapMode: Text.Wrap
+            color: "#ff6b6b"
+            text: root.table ? root.table.filterError : ""
+        }
+
+        // --- colour by a column, with its colour bar ---
+        RowLayout {
+            Layout.fillWidth: true
+            visible: root.hasResult
+            Label { text: qsTr("Colour by"); color: root.textColor }
+            ComboBox {
+                id: colourBox
+                objectName: "colourBox"
+                Layout.preferredHeight: root.touchTarget
+                Layout.preferredWidth: 150
+                model: root.table ? root.table.allColumns : []
+                currentIndex: root.table && root.controller ? root.table.allColumns.indexOf(root.controller.colourColumn) : -1
+                onActivated: index => root.controller.colourColumn = model[index]
+            }
+            ColumnLayout {
+                Layout.fillWidth: true
+                spacing: 0
+                Rectangle {
+                    objectName: "colourBar"
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: 14
+                    radius: 2
+                    gradient: Gradient {
+                        orientation: Gradient.Horizontal
+                        GradientStop { position: 0.0; color: root.plasmaStops[0] }
+                        GradientStop { position: 0.25; color: root.plasmaStops[1] }
+                        GradientStop { position: 0.5; color: root.plasmaStops[2] }
+                        GradientStop { position: 0.75; color: root.plasmaStops[3] }
+                        GradientStop { position: 1.0; color: root.plasmaStops[4] }
+                    }
+                }
+                RowLayout {
+                    Layout.fillWidth: true
+                    Label { text: root.controller ? root.format(root.controller.colourMin) : ""; color: root.textColor; font.pixelSize: 11 }
+                    Item { Layout.fillWidth: true }
+                    Label { text: root.controller ? root.format(root.controller.colourMax) : ""; color: root.textColor; font.pixelSize: 11 }
+                }
+            }
+        }
+
+        RowLayout {
+            Layout.fillWidth: true
+            visible: root.hasResult
+            Label {
+                objectName: "rowCountLabel"
+                Layout.fillWidth: true
+                color: root.textColor
+                text: root.table ? qsTr("%1 of %2 regions").arg(root.table.shownRows).arg(root.table.totalRows) : ""
+            }
+            Button {
+                text: qsTr("Columns")
+                Layout.preferredHeight: root.touchTarget
+                onClicked: columnsPopup.open()
+            }
+            Button {
+                text: qsTr("Clear filters")
+                Layout.preferredHeight: root.touchTarget
+                onClicked: root.table.clearFilters()
+            }
+        }
+
+        // --- the table: sortable header, a filter cell per column, the rows ---
+        HorizontalHeaderView {
+            id: header
+            objectName: "tableHeader"
+            Layout.fillWidth: true
+            Layout.preferredHeight: 36
+            visible: root.hasResult
+            syncView: tableView
+            clip: true
+            delegate: Rectangle {
+                implicitWidth: root.columnWidth
+                implicitHeight: 36
+                color: Qt.rgba(1, 1, 1, 0.08)
+                border.color: Qt.rgba(1, 1, 1, 0.15)
+                Label {
+                    anchors.fill: parent
+                    anchors.margins: 4
+                    verticalAlignment: Text.AlignVCenter
+                    elide: Text.ElideRight
+                    font.bold: true
+                    color: root.textColor
+                    readonly property string name: root.table ? root.table.columnName(index) : ""
+                    text: name + (root.table && root.table.sortColumn === name ? (root.table.sortAscending ? " ▲" : " ▼") : "")
+                }
+                TapHandler { onTapped: root.table.sortBy(root.table.columnName(index)) }
+            }
+        }
+        Flickable {
+            id: filterRow
+            objectName: "filterRow"
+            Layout.fillWidth: true
+            Layout.preferredHeight: root.touchTarget
+            visible: root.hasResult
+            clip: true
+            interactive: false
+            contentWidth: filterCells.width
+            contentX: tableView.contentX
+            Row {
+                id: filterCells
+                Repeater {
+                    model: root.table ? root.table.shownColumns : []
+                    delegate: TextField {
+                        id: filterField
+                        required property string modelData
+                        objectName: "filter_" + modelData
+                        width: root.columnWidth
+                        height: root.touchTarget
+                        font.pixelSize: 12
+                        placeholderText: qsTr("filter")
+                        text: root.table ? root.table.columnFilter(modelData) : ""
+                        onEditingFinished: root.table.setColumnFilter(modelData, text)
+                        Connections {
+                            target: root.table
+                            function onFilterChanged() {
+                                if (!filterField.activeFocus)
+                                    filterField.text = root.table.columnFilter(filterField.modelData)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        TableView {
+            id: tableView
+            objectName: "regionTable"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            Layout.minimumHeight: 160
+            visible: root.hasResult
+            clip: true
+            model: root.table
+            boundsBehavior: Flickable.StopAtBounds
+            columnWidthProvider: column => root.columnWidth
+            rowHeightProvider: row => 36
+            ScrollBar.vertical: ScrollBar {}
+            ScrollBar.horizontal: ScrollBar {}
+            delegate: Rectangle {
+                required property bool isSelected
+                required property string display
+                required property int row
+                implicitWidth: root.columnWidth
+                implicitHeight: 36
+                color: isSelected ? Qt.rgba(root.accentColor.r, root.accentColor.g, root.accentColor.b, 0.45)
+                                : (row % 2 ? Qt.rgba(1, 1, 1, 0.04) : "transparent")
+                Label {
+                    anchors.fill: parent
+                    anchors.margins: 4
+                    verticalAlignment: Text.AlignVCenter
+                    horizontalAlignment: Text.AlignRight
+                    elide: Text.ElideRight
+                    color: root.textColor
+                    text: display
+                }
+                TapHandler { onTapped: root.controller.selectRow(row) }
+            }
+            // Keep the selected row in view when it was picked on the image.
+            Connections {
+                target: root.controller
+                function onSelectionChanged() {
+                    if (root.controller.selectedRow >= 0)
+                        tableView.positionViewAtRow(root.controller.selectedRow, TableView.Contain)
+                }
+            }
+        }
+
+        // --- the selected region ---
+        Label {
+            objectName: "selectionLabel"
+            Layout.fillWidth: true
+            visible: root.hasResult
+            wrapMode: Text.Wrap
+            color: root.textColor
+            readonly property var props: root.controller ? root.controller.selectedProperties : ({})
+            text: root.controller && root.controller.selectedLabel > 0
+                  ? qsTr("Region %1: area %2, perimeter %3, eccentricity %4, mean intensity %5")
+                    .arg(props["label"]).arg(props["area"]).arg(props["perimeter"] !== undefined ? props["perimeter"] : props["surface_area_mm2"])
+                    .arg(props["eccentricity"] !== undefined ? props["eccentricity"] : "–").arg(props["mean_intensity"])
+                  : qsTr("Tap a row, or a region on the image.")
+        }
+        RowLayout {
+            Layout.fillWidth: true
+            visible: root.hasResult
+            Button {
+                objectName: "deleteButton"
+                text: qsTr("Delete region")
+                Layout.preferredHeight: root.touchTarget
+                enabled: root.controller !== null && root.controller.selectedLabel > 0
+                onClicked: root.controller.deleteSelected()
+            }
+            Button {
+                text: qsTr("Undo")
+                Layout.preferredHeight: root.touchTarget
+                enabled: root.document !== null && root.document.undoStack.canUndo
+                onClicked: root.document.undo()
+            }
+            Item { Layout.fillWidth: true }
+            Button {
+                text: qsTr("Export CSV")
+                Layout.preferredHeight: root.touchTarget
+                onClicked: { saveDialog.kind = "csv"; saveDialog.nameFilters = [qsTr("CSV (*.csv)")]; saveDialog.open() }
+            }
+            Button {
+                text: qsTr("Export labels")
+                Layout.preferredHeight: root.touchTarget
+                onClicked: {
+                    saveDialog.kind = "labels"
+                    saveDialog.nameFilters = root.document && root.document.dims.z <= 1
+                            ? [qsTr("PNG (*.png)"), qsTr("NIfTI (*.nii.gz *.nii)")] : [qsTr("NIfTI (*.nii.gz *.nii)")]
+                    saveDialog.open()
+                }
+            }
+        }
+    }
+
+    Popup {
+        id: columnsPopup
+        objectName: "columnsPopup"
+        modal: true
+        x: root.gap
+        y: root.gap
+        width: root.width - 2 * root.gap
+        height: Math.min(root.height - 2 * root.gap, 480)
+        ListView {
+            anchors.fill: parent
+            clip: true
+            model: root.table ? root.table.allColumns : []
+            delegate: CheckDelegate {
+                required property string modelData
+                width: ListView.view.width
+                height: root.touchTarget
+                text: modelData
+                enabled: modelData !== "label"
+                checked: root.table.isColumnShown(modelData)
+                onToggled: root.table.setColumnShown(modelData, checked)
+            }
+        }
+    }
+
+    FileDialog {
+        id: saveDialog
+        property string kind: "csv"
+        fileMode: FileDialog.SaveFile
+        title: kind === "csv" ? qsTr("Export the table") : qsTr("Export the labels")
+        onAccepted: {
+            const path = selectedFile.toString()
+            if (kind === "csv")
+                root.controller.exportCsv(path)
+            else
+                root.controller.exportLabels(path)
+        }
+    }
+}

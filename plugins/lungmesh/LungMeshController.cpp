@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+#include "LungMeshController.h"
+
+#include <carina/io/AtomicFile.h>
+#include <carina/io/MeshWriter.h>
+#include <carina/io/Nifti.h>
+
+#include <QFileInfo>
+#include <QFuture>
+#include <QMetaObject>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <exception>
+
+namespace carina::lungmesh {
+
+namespace {
+
+QColor toQColor(const std::array<std::uint8_t, 3> &rgb)
+{
+    return QColor(rgb[0], rgb[1], rgb[2]);
+}
+
+struct Outcome
+{
+    std::shared_ptr<LungMeshResult> result;
+    QString error;
+    bool canceled = false;
+};
+
+const QString kRightName = QStringLiteral("Right lung");
+const QString kLeftName = QStringLiteral("Left lung");
+const QString kIsoName = QStringLiteral("CT surface");
+
+} // namespace
+
+LungMeshController::LungMeshController(Document *document, QObject *parent)
+    : QObject(parent), m_document(document), m_rightColour(toQColor(LabelTable::defaultColour(algo::kRightLungLabel))),
+      m_leftColour(toQColor(LabelTable::defaultColour(algo::kLeftLungLabel)))
+{
+    if (m_document)
+        connect(m_document, &Document::imageChanged, this, &LungMeshController::onImageChanged);
+}
+
+LungMeshController::~LungMeshController()
+{
+    if (m_task)
+        m_task->cancel();
+}
+
+void LungMeshController::setSmoothingIterations(int iterations)
+{
+    iterations = std::clamp(iterations, 0, 100);
+    if (iterations == m_options.smoothingIterations)
+        return;
+    m_options.smoothingIterations = iterations;
+    emit optionsChanged();
+}
+
+void LungMeshController::setTargetTriangles(int triangles)
+{
+    triangles = triangles <= 0 ? 0 : std::clamp(triangles, 1000, 5000000);
+    if (std::size_t(triangles) == m_options.targetTriangles)
+        return;
+    m_options.targetTriangles = std::size_t(triangles);
+    emit optionsChanged();
+}
+
+void LungMeshController::setIsoSurface(bool on)
+{
+    if (on == m_options.isoSurface)
+        return;
+    m_options.isoSurface = on;
+    emit optionsChanged();
+}
+
+void LungMeshController::setIsoThresholdHu(double hu)
+{
+    hu = std::clamp(hu, -1000.0, 3000.0);
+    if (hu == m_options.isoThresholdHu)
+        return;
+    m_options.isoThresholdHu = hu;
+    emit optionsChanged();
+}
+
+int LungMeshController::triangleCount() const
+{
+    if (!m_result)
+        return 0;
+    std::size_t n = m_result->right.triangleCount() + m_result->left.triangleCount();
+    if (m_result->isoSurface)
+        n += m_result->isoSurface->triangleCount();
+    return int(std::min<std::size_t>(n, INT_MAX));
+}
+
+bool LungMeshController::run()
+{
+    if (m_task) {
+        setError(tr("A run is already going on."));
+        return false;
+    }
+    if (!m_document || !m_document->hasImage()) {
+        setError(tr("Open a chest CT first."));
+        return false;
+    }
+    setError({});
+    setStatus({});
+    const Volume ct = m_document->loadedImage(); // shares the voxels, no copy
+    const LungMeshOptions options = m_options;
+    const quint64 generation = ++m_generation;
+    auto task = std::make_shared<TaskContext>([this, generation, guard = QPointer<LungMeshController>(this)](
+                                                  double fraction, const std::string &message) {
+        // Called on worker threads: hop to the UI thread, and only if the controller still exists.
+        QMetaObject::invokeMethod(
+            guard.data(),
+            [this, guard, generation, fraction, text = QString::fromStdString(message)] {
+                if (guard)
+                    onProgress(generation, fraction, text);
+            },
+            Qt::QueuedConnection);
+    });
+    m_task = task;
+    m_taskImage = ct.rawData();
+    m_progress = 0.0;
+    m_progressText = tr("Starting");
+    emit progressChanged();
+    emit busyChanged();
+    QtConcurrent::run([ct, options, task]() {
+        Outcome outcome;
+        try {
+            outcome.result = std::make_shared<LungMeshResult>(runLungMesh(ct, options, *task));
+        } catch (const TaskCanceled &) {
+            outcome.canceled = true;
+        } catch (const std::bad_alloc &) {
+            outcome.error = QObject::tr("Not enough memory for the lung mesh of this image.");
+        } catch (const std::exception &e) {
+            outcome.error = QString::fromUtf8(e.what());
+        }
+        return outcome;
+    }).then(this, [this, generation](const Outcome &outcome) {
+        onFinished(generation, outcome.result, outcome.error, outcome.canceled);
+    });
+    return true;
+}
+
+void LungMeshController::cancel()
+{
+    if (!m_task)
+        return;
+    m_task->cancel();
+    m_progressText = tr("Canceling");
+    emit progressChanged();
+}
+
+void LungMeshController::onProgress(quint64 generation, double fraction, const QString &message)
+{
+    if (generation != m_generation || !m_task)
+        return;
+    // Parallel steps may report out of order: the bar only moves forward.
+    m_progress = std::max(m_progress, std::clamp(fraction, 0.0, 1.0));
+    if (!message.isEmpty() && !m_task->isCanceled())
+        m_progressText = message;
+    emit progressChanged();
+}
+
+void LungMeshController::onFinished(quint64 generation, std::shared_ptr<LungMeshResult> result, const QString &error,
+                                    bool canceled)
+{
+    if (generation != m_generation)
+        return;
+    m_task.reset();
+    emit busyChanged();
+    if (canceled) {
+        setStatus(tr("Canceled; nothing was changed."));
+        emit finished(false);
+        return;
+    }
+    if (!result || !m_document || !m_document->hasImage()) {
+        setError(error.isEmpty() ? tr("The lung mesh could not be made.") : error);
+        emit finished(false);
+        return;
+    }
+    m_result = std::move(*result);
+    m_resultImage = m_taskImage;
+    m_warnings.clear();
+    for (const std::string &w : m_result->warnings)
+        m_warnings << QString::fromStdString(w);
+
+    auto labels = std::make_shared<LabelVolume>(m_result->segmentation.labels);
+    labels->table().set({algo::kRightLungLabel, "Right lung",
+                         {std::uint8_t(m_rightColour.red()), std::uint8_t(m_rightColour.green()), std::uint8_t(m_rightColour.blue())},
+                         true});
+    labels->table().set({algo::kLeftLungLabel, "Left lung",
+                         {std::uint8_t(m_leftColour.red()), std::uint8_t(m_leftColour.green()), std::uint8_t(m_leftColour.blue())},
+                         true});
+    if (const int old = m_document->findLayer(kLayerName); old >= 0)
+        m_document->removeLayer(old);
+    m_document->addLayer(kLayerName, labels, 0.4);
+    pushMesh(m_result->right, m_rightColour, m_rightOpacity, m_rightVisible);
+    pushMesh(m_result->left, m_leftColour, m_leftOpacity, m_leftVisible);
+    if (const int old = m_document->findMesh(kIsoName); old >= 0 && !m_result->isoSurface)
+        m_document->removeMesh(old);
+    if (m_result->isoSurface)
+        pushMesh(*m_result->isoSurface, QColor::fromRgbF(m_result->isoSurface->colour[0], m_result->isoSurface->colour[1],
+                                                         m_result->isoSurface->colour[2]),
+                 m_isoOpacity, m_isoVisible);
+    if (m_showMaskedCt)
+        m_document->showDerivedImage(m_result->maskedCt, kMaskedName);
+    m_progress = 1.0;
+    m_progressText = tr("Done");
+    emit progressChanged();
+    setStatus(tr("Right lung %1 mL, left lung %2 mL")
+                  .arg(m_result->figures.rightVolumeMl, 0, 'f', 0)
+                  .arg(m_result->figures.leftVolumeMl, 0, 'f', 0));
+    emit resultChanged();
+    emit finished(true);
+}
+
+void LungMeshController::onImageChanged()
+{
+    if (!m_document)
+        return;
+    // Showing the masked CT (or the CT again) is the same study; a new loaded image is not.
+    const void *loaded = m_document->hasImage() ? m_document->loadedImage().rawData() : nullptr;
+    if (m_task && loaded == m_taskImage)
+        return;
+    if (!m_task && m_result && loaded == m_resultImage)
+        return;
+    if (m_task) {
+        m_task->cancel();
+        ++m_generation; // the running result belongs to the old image
+        m_task.reset();
+        emit busyChanged();
+    }
+    if (m_result) {
+        m_result.reset();
+        m_resultImage = nullptr;
+        m_warnings.clear();
+        emit resultChanged();
+    }
+    if (m_showMaskedCt) {
+        m_showMaskedCt = false;
+        emit showMaskedCtChanged();
+    }
+    setError({});
+    setStatus({});
+}
+
+void LungMeshController::pushMesh(const Mesh &mesh, const QColor &colour, double opacity, bool visible)
+{
+    auto copy = std::make_shared<Mesh>(mesh);
+    copy->colour = {float(colour.redF()), float(colour.greenF()), float(colour.blueF())};
+    copy->opacity = float(opacity);
+    copy->visible = visible;
+    m_document->setMesh(copy);
+}
+
+void LungMeshController::updateMesh(const QString &name, const QColor &colour, double opacity, bool visible)
+{
+    emit appearanceChanged();
+    if (!m_document || !m_result)
+        return;
+    const int index = m_document->findMesh(name);
+    if (index < 0)
+        return;
+    const std::shared_ptr<const Mesh> current = m_document->mesh(index);
+    const std::array<float, 3> rgb = {float(colour.redF()), float(colour.greenF()), float(colour.blueF())};
+    if (current->colour != rgb) {
+        // Colour has no setter in the document: the mesh is replaced by a recoloured copy.
+        pushMesh(*current, colour, opacity, visible);
+        return;
+    }
+    m_document->setMeshOpacity(index, opacity);
+    m_document->setMeshVisible(index, visible);
+}
+
+void LungMeshController::setRightColour(const QColor &colour)
+{
+    if (!colour.isValid() || colour == m_rightColour)
+        return;
+    m_rightColour = colour;
+    updateMesh(kRightName, m_rightColour, m_rightOpacity, m_rightVisible);
+}
+
+void LungMeshController::setLeftColour(const QColor &colour)
+{
+    if (!colour.isValid() || colour == m_leftColour)
+        return;
+    m_leftColour = colour;
+    updateMesh(kLeftName, m_leftColour, m_leftOpacity, m_leftVisible);
+}
+
+void LungMeshController::setRightOpacity(double opacity)
+{
+    opacity = std::clamp(opacity, 0.0, 1.0);
+    if (opacity == m_rightOpacity)
+        return;
+    m_rightOpacity = opacity;
+    updateMesh(kRightName, m_rightColour, m_rightOpacity, m_rightVisible);
+}
+
+void LungMeshController::setLeftOpacity(double opacity)
+{
+    opacity = std::clamp(opacity, 0.0, 1.0);
+    if (opacity == m_leftOpacity)
+        return;
+    m_leftOpacity = opacity;
+    updateMesh(kLeftName, m_leftColour, m_leftOpacity, m_leftVisible);
+}
+
+void LungMeshController::setRightVisible(bool visible)
+{
+    if (visible == m_rightVisible)
+        return;
+    m_rightVisible = visible;
+    updateMesh(kRightName, m_rightColour, m_rightOpacity, m_rightVisible);
+}
+
+void LungMeshController::setLeftVisible(bool visible)
+{
+    if (visible == m_leftVisible)
+        return;
+    m_leftVisible = visible;
+    updateMesh(kLeftName, m_leftColour, m_leftOpacity, m_leftVisible);
+}
+
+void LungMeshController::setIsoVisible(bool visible)
+{
+    if (visible == m_isoVisible)
+        return;
+    m_isoVisible = visible;
+    if (m_document && m_result && m_result->isoSurface)
+        updateMesh(kIsoName,
+                   QColor::fromRgbF(m_result->isoSurface->colour[0], m_result->isoSurface->colour[1], m_result->isoSurface->colour[2]),
+                   m_isoOpacity, m_isoVisible);
+    else
+        emit appearanceChanged();
+}
+
+void LungMeshController::setIsoOpacity(double opacity)
+{
+    opacity = std::clamp(opacity, 0.0, 1.0);
+    if (opacity == m_isoOpacity)
+        return;
+    m_isoOpacity = opacity;
+    if (m_document && m_result && m_result->isoSurface)
+        updateMesh(kIsoName,
+                   QColor::fromRgbF(m_result->isoSurface->colour[0], m_result->isoSurface->colour[1], m_result->isoSurface->colour[2]),
+                   m_isoOpacity, m_isoVisible);
+    else
+        emit appearanceChanged();
+}
+
+void LungMeshController::setShowMaskedCt(bool show)
+{
+    if (show == m_showMaskedCt)
+        return;
+    if (show && !m_result) {
+        setError(tr("Run the lung mesh first: the masked CT comes from the lung labels."));
+        return;
+    }
+    m_showMaskedCt = show;
+    if (m_document && m_result) {
+        if (show)
+            m_document->showDerivedImage(m_result->maskedCt, kMaskedName);
+        else
+            m_document->showLoadedImage();
+    }
+    emit showMaskedCtChanged();
+}
+
+QString LungMeshController::localPath(const QString &pathOrUrl) const
+{
+    const QUrl url(pathOrUrl);
+    return url.isLocalFile() ? url.toLocalFile() : pathOrUrl;
+}
+
+bool LungMeshController::exportMeshes(const QString &pathOrUrl)
+{
+    if (!m_result) {
+        setError(tr("Nothing to export yet: run the lung mesh first."));
+        return false;
+    }
+    const QString path = localPath(pathOrUrl);
+    std::vector<Mesh> meshes;
+    if (m_rightVisible)
+        meshes.push_back(m_result->right);
+    if (m_leftVisible)
+        meshes.push_back(m_result->left);
+    if (m_result->isoSurface && m_isoVisible)
+        meshes.push_back(*m_result->isoSurface);
+    if (meshes.empty()) {
+        setError(tr("Every mesh is hidden: show a lung to export it."));
+        return false;
+    }
+    std::vector<const Mesh *> pointers;
+    for (Mesh &mesh : meshes) {
+        if (mesh.name == kLeftName.toStdString())
+            mesh.colour = {float(m_leftColour.redF()), float(m_leftColour.greenF()), float(m_leftColour.blueF())};
+        else if (mesh.name == kRightName.toStdString())
+            mesh.colour = {float(m_rightColour.redF()), float(m_rightColour.greenF()), float(m_rightColour.blueF())};
+        pointers.push_back(&mesh);
+    }
+    try {
+        io::writeMeshes(pointers, path.toStdString());
+    } catch (const std::exception &e) {
+        setError(QString::fromUtf8(e.what()));
+        return false;
+    }
+    setError({});
+    setStatus(tr("Saved %1").arg(QFileInfo(path).fileName()));
+    return true;
+}
+
+bool LungMeshController::exportFigures(const QString &pathOrUrl)
+{
+    if (!m_result) {
+        setError(tr("Nothing to export yet: run the lung mesh first."));
+        return false;
+    }
+    const QString path = localPath(pathOrUrl);
+    const std::string source = m_document ? m_document->loadedImage().info().sourcePath : std::string();
+    const std::string csv = figuresCsv(m_result->figures, source);
+    try {
+        io::writeFileAtomically(path.toStdString(), csv.data(), csv.size());
+    } catch (const std::exception &e) {
+        setError(QString::fromUtf8(e.what()));
+        return false;
+    }
+    setError({});
+    setStatus(tr("Saved %1").arg(QFileInfo(path).fileName()));
+    return true;
+}
+
+bool LungMeshController::exportLabels(const QString &pathOrUrl)
+{
+    if (!m_result) {
+        setError(tr("Nothing to export yet: run the lung mesh first."));
+        return false;
+    }
+    const QString path = localPath(pathOrUrl);
+    try {
+        io::writeNiftiLabels(m_result->segmentation.labels, path.toStdString());
+    } catch (const std::exception &e) {
+        setError(QString::fromUtf8(e.what()));
+        return false;
+    }
+    setError({});
+    setStatus(tr("Saved %1").arg(QFileInfo(path).fileName()));
+    return true;
+}
+
+void LungMeshController::setError(const QString &error)
+{
+    if (error == m_error)
+        return;
+    m_error = error;
+    emit errorChanged();
+}
+
+void LungMeshController::setStatus(const QString &status)
+{
+    if (status == m_status)
+        return;
+    m_status = status;
+    emit statusChanged();
+}
+
+} // namespace carina::lungmesh

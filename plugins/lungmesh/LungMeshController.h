@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+#pragma once
+
+#include "LungMeshPipeline.h"
+
+#include <carina/Document.h>
+#include <carina/TaskContext.h>
+
+#include <QColor>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+#include <memory>
+#include <optional>
+
+namespace carina::lungmesh {
+
+/// State and actions of the Lung mesh panel: runs segmentation + meshing of the document's CT
+/// off the UI thread, then puts the "Lungs" label layer (1 = right, 2 = left), one mesh per lung
+/// and optionally the CT iso-surface into the document, keeps the masked CT for display, and
+/// exports meshes, labels and figures.
+///
+/// Lives on the UI thread. Only one run at a time; cancel() stops it and leaves the document as
+/// it was. Colour, opacity and visibility write through to the document's meshes at once.
+class LungMeshController : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(carina::Document *document READ document CONSTANT)
+    Q_PROPERTY(int smoothingIterations READ smoothingIterations WRITE setSmoothingIterations NOTIFY optionsChanged)
+    Q_PROPERTY(int targetTriangles READ targetTriangles WRITE setTargetTriangles NOTIFY optionsChanged)
+    Q_PROPERTY(bool isoSurface READ isoSurface WRITE setIsoSurface NOTIFY optionsChanged)
+    Q_PROPERTY(double isoThresholdHu READ isoThresholdHu WRITE setIsoThresholdHu NOTIFY optionsChanged)
+    Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
+    Q_PROPERTY(double progress READ progress NOTIFY progressChanged)
+    Q_PROPERTY(QString progressText READ progressText NOTIFY progressChanged)
+    Q_PROPERTY(QString error READ error NOTIFY errorChanged)
+    Q_PROPERTY(QString status READ status NOTIFY statusChanged)
+    Q_PROPERTY(QStringList warnings READ warnings NOTIFY resultChanged)
+    Q_PROPERTY(bool hasResult READ hasResult NOTIFY resultChanged)
+    Q_PROPERTY(double rightVolumeMl READ rightVolumeMl NOTIFY resultChanged)
+    Q_PROPERTY(double leftVolumeMl READ leftVolumeMl NOTIFY resultChanged)
+    Q_PROPERTY(double totalVolumeMl READ totalVolumeMl NOTIFY resultChanged)
+    Q_PROPERTY(double rightAreaMm2 READ rightAreaMm2 NOTIFY resultChanged)
+    Q_PROPERTY(double leftAreaMm2 READ leftAreaMm2 NOTIFY resultChanged)
+    Q_PROPERTY(double totalAreaMm2 READ totalAreaMm2 NOTIFY resultChanged)
+    Q_PROPERTY(int triangleCount READ triangleCount NOTIFY resultChanged)
+    Q_PROPERTY(QColor rightColour READ rightColour WRITE setRightColour NOTIFY appearanceChanged)
+    Q_PROPERTY(QColor leftColour READ leftColour WRITE setLeftColour NOTIFY appearanceChanged)
+    Q_PROPERTY(double rightOpacity READ rightOpacity WRITE setRightOpacity NOTIFY appearanceChanged)
+    Q_PROPERTY(double leftOpacity READ leftOpacity WRITE setLeftOpacity NOTIFY appearanceChanged)
+    Q_PROPERTY(bool rightVisible READ rightVisible WRITE setRightVisible NOTIFY appearanceChanged)
+    Q_PROPERTY(bool leftVisible READ leftVisible WRITE setLeftVisible NOTIFY appearanceChanged)
+    Q_PROPERTY(bool isoVisible READ isoVisible WRITE setIsoVisible NOTIFY appearanceChanged)
+    Q_PROPERTY(double isoOpacity READ isoOpacity WRITE setIsoOpacity NOTIFY appearanceChanged)
+    Q_PROPERTY(bool showMaskedCt READ showMaskedCt WRITE setShowMaskedCt NOTIFY showMaskedCtChanged)
+
+public:
+    static inline const QString kLayerName = QStringLiteral("Lungs");
+    static inline const QString kMaskedName = QStringLiteral("Masked CT");
+
+    explicit LungMeshController(Document *document, QObject *parent = nullptr);
+    ~LungMeshController() override;
+
+    Document *document() const { return m_document; }
+
+    /// Taubin iterations 0..100, default 10.
+    int smoothingIterations() const { return m_options.smoothingIterations; }
+    void setSmoothingIterations(int iterations);
+    /// Triangles per lung after decimation, 0 (= keep all) or 1000..5000000; default 150000.
+    int targetTriangles() const { return int(m_options.targetTriangles); }
+    void setTargetTriangles(int triangles);
+    /// Also build the CT iso-surface at isoThresholdHu (-1000..3000, default 300).
+    bool isoSurface() const { return m_options.isoSurface; }
+    void setIsoSurface(bool on);
+    double isoThresholdHu() const { return m_options.isoThresholdHu; }
+    void setIsoThresholdHu(double hu);
+
+    bool busy() const { return bool(m_task); }
+    double progress() const { return m_progress; }
+    QString progressText() const { return m_progressText; }
+    /// Why the last run or export failed (a refused input says why), empty otherwise.
+    QString error() const { return m_error; }
+    /// What the last action did ("Saved lungs.stl"), for the panel's status line.
+    QString status() const { return m_status; }
+    QStringList warnings() const { return m_warnings; }
+
+    bool hasResult() const { return m_result.has_value(); }
+    double rightVolumeMl() const { return m_result ? m_result->figures.rightVolumeMl : 0.0; }
+    double leftVolumeMl() const { return m_result ? m_result->figures.leftVolumeMl : 0.0; }
+    double totalVolumeMl() const { return m_result ? m_result->figures.totalVolumeMl() : 0.0; }
+    double rightAreaMm2() const { return m_result ? m_result->figures.rightAreaMm2 : 0.0; }
+    double leftAreaMm2() const { return m_result ? m_result->figures.leftAreaMm2 : 0.0; }
+    double totalAreaMm2() const { return m_result ? m_result->figures.totalAreaMm2() : 0.0; }
+    int triangleCount() const;
+    const std::optional<LungMeshResult> &result() const { return m_result; }
+
+    QColor rightColour() const { return m_rightColour; }
+    void setRightColour(const QColor &colour);
+    QColor leftColour() const { return m_leftColour; }
+    void setLeftColour(const QColor &colour);
+    double rightOpacity() const { return m_rightOpacity; }
+    void setRightOpacity(double opacity);
+    double leftOpacity() const { return m_leftOpacity; }
+    void setLeftOpacity(double opacity);
+    bool rightVisible() const { return m_rightVisible; }
+    void setRightVisible(bool visible);
+    bool leftVisible() const { return m_leftVisible; }
+    void setLeftVisible(bool visible);
+    bool isoVisible() const { return m_isoVisible; }
+    void setIsoVisible(bool visible);
+    double isoOpacity() const { return m_isoOpacity; }
+    void setIsoOpacity(double opacity);
+    /// Shows the masked CT (outside the lungs at -1024 HU) in the views instead of the CT, through
+    /// Document::showDerivedImage; off shows the CT again. Only with a result.
+    bool showMaskedCt() const { return m_showMaskedCt; }
+    void setShowMaskedCt(bool show);
+
+    /// Starts segmentation and meshing of the document's CT; false (and error set) when there is
+    /// no image or a run is going on.
+    Q_INVOKABLE bool run();
+    /// Stops the running task; the document keeps what it had.
+    Q_INVOKABLE void cancel();
+    /// Writes the visible lung meshes (and the iso-surface when shown) to `path` or file URL
+    /// (.stl binary, .obj, .ply binary by extension). False with error set on failure.
+    Q_INVOKABLE bool exportMeshes(const QString &path);
+    /// Writes the figures as CSV.
+    Q_INVOKABLE bool exportFigures(const QString &path);
+    /// Writes the lung labels as NIfTI (.nii / .nii.gz).
+    Q_INVOKABLE bool exportLabels(const QString &path);
+
+signals:
+    void optionsChanged();
+    void busyChanged();
+    void progressChanged();
+    void errorChanged();
+    void statusChanged();
+    void resultChanged();
+    void appearanceChanged();
+    void showMaskedCtChanged();
+    /// A run ended: ok false when it failed or was canceled.
+    void finished(bool ok);
+
+private:
+    void onProgress(quint64 generation, double fraction, const QString &message);
+    void onFinished(quint64 generation, std::shared_ptr<LungMeshResult> result, const QString &error, bool canceled);
+    void onImageChanged();
+    void setError(const QString &error);
+    void setStatus(const QString &status);
+    void pushMesh(const Mesh &mesh, const QColor &colour, double opacity, bool visible);
+    void updateMesh(const QString &name, const QColor &colour, double opacity, bool visible);
+    QString localPath(const QString &pathOrUrl) const;
+
+    QPointer<Document> m_document;
+    LungMeshOptions m_options;
+    std::shared_ptr<TaskContext> m_task;
+    quint64 m_generation = 0;
+    double m_progress = 0.0;
+    QString m_progressText;
+    QString m_error;
+    QString m_status;
+    QStringList m_warnings;
+    std::optional<LungMeshResult> m_result;
+    const void *m_resultImage = nullptr; ///< the loaded voxels the result belongs to
+    const void *m_taskImage = nullptr;   ///< the loaded voxels the running task works on
+    QColor m_rightColour;
+    QColor m_leftColour;
+    double m_rightOpacity = 0.5;
+    double m_leftOpacity = 0.5;
+    bool m_rightVisible = true;
+    bool m_leftVisible = true;
+    bool m_isoVisible = true;
+    double m_isoOpacity = 0.25;
+    bool m_showMaskedCt = false;
+};
+
+} // namespace carina::lungmesh

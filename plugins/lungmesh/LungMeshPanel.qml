@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Dialogs
+import QtQuick.Layouts
+
+// The Lung mesh panel: mirrors LungMeshController (run, progress, per-lung appearance, mesh
+// options, figures, export). Text takes the style's colours the shell sets from its theme; every
+// control is at least 48 px high for fingers.
+Pane {
+    id: root
+
+    // Set by the shell: the LungMeshController and the carina::Document.
+    property QtObject controller: null
+    property QtObject document: null
+
+    readonly property real touchTarget: 48
+    readonly property real gap: 8
+    readonly property color accentColor: palette.highlight
+    readonly property bool ready: controller !== null
+    readonly property bool busy: ready && controller.busy
+    readonly property bool hasResult: ready && controller.hasResult
+    // Swatches a finger can hit; the first two are the lung label colours' neighbours.
+    readonly property var swatches: ["#dc5a5a", "#e89b3c", "#e6c229", "#5cb85c", "#4aa3df", "#8f6fd8", "#e0e0e0"]
+
+    function ml(value) {
+        return Number(value).toLocaleString(Qt.locale(), "f", 0) + " mL";
+    }
+    function area(mm2) {
+        return Number(mm2 / 100).toLocaleString(Qt.locale(), "f", 0) + " cm²  (" + Number(mm2).toLocaleString(Qt.locale(), "f", 0) + " mm²)";
+    }
+
+    padding: gap
+    implicitWidth: 380
+
+    ScrollView {
+        id: scroller
+        anchors.fill: parent
+        contentWidth: availableWidth
+        clip: true
+
+        ColumnLayout {
+            width: scroller.availableWidth
+            spacing: root.gap
+
+            Label {
+                Layout.fillWidth: true
+                wrapMode: Text.WordWrap
+                opacity: 0.75
+                text: qsTr("Finds both lungs in a chest CT (air below −320 HU inside the body, airway removed), meshes each in millimetres and measures it.")
+            }
+
+            RowLayout {
+                Layout.fillWidth: true
+                spacing: root.gap
+                Button {
+                    objectName: "runButton"
+                    Layout.fillWidth: true
+                    implicitHeight: root.touchTarget
+                    text: root.hasResult ? qsTr("Run again") : qsTr("Find lungs")
+                    highlighted: true
+                    enabled: root.ready && !root.busy && root.document !== null && root.document.hasImage
+                    onClicked: root.controller.run()
+                }
+                Button {
+                    objectName: "cancelButton"
+                    implicitHeight: root.touchTarget
+                    implicitWidth: Math.max(root.touchTarget * 2, implicitContentWidth + leftPadding + rightPadding)
+                    text: qsTr("Cancel")
+                    visible: root.busy
+                    onClicked: root.controller.cancel()
+                }
+            }
+
+            ColumnLayout {
+                Layout.fillWidth: true
+                visible: root.busy
+                ProgressBar {
+                    objectName: "progressBar"
+                    Layout.fillWidth: true
+                    from: 0
+                    to: 1
+                    value: root.ready ? root.controller.progress : 0
+                }
+                Label {
+                    text: root.ready ? root.controller.progressText : ""
+                }
+            }
+
+            Label {
+                objectName: "errorLabel"
+                Layout.fillWidth: true
+                visible: text.length > 0
+                wrapMode: Text.WordWrap
+                color: "#e0605a"
+                text: root.ready ? root.controller.error : ""
+            }
+            Label {
+                objectName: "statusLabel"
+                Layout.fillWidth: true
+                visible: text.length > 0 && !root.busy
+                wrapMode: Text.WordWrap
+                opacity: 0.75
+                text: root.ready ? root.controller.status : ""
+            }
+            Repeater {
+                model: root.ready ? root.controller.warnings : []
+                delegate: Label {
+                    required property string modelData
+                    Layout.fillWidth: true
+                    wrapMode: Text.WordWrap
+                    color: "#e0a63a"
+                    text: "⚠ " + modelData
+                }
+            }
+
+            // --- figures ---
+            GridLayout {
+                objectName: "figures"
+                Layout.fillWidth: true
+                visible: root.hasResult
+                columns: 3
+                columnSpacing: root.gap * 2
+                Label { opacity: 0.75; text: "" }
+                Label { opacity: 0.75; text: qsTr("Volume") }
+                Label { opacity: 0.75; text: qsTr("Surface") }
+                Label { text: qsTr("Right lung") }
+                Label { objectName: "rightVolume"; text: root.hasResult ? root.ml(root.controller.rightVolumeMl) : "" }
+                Label { text: root.hasResult ? root.area(root.controller.rightAreaMm2) : "" }
+                Label { text: qsTr("Left lung") }
+                Label { objectName: "leftVolume"; text: root.hasResult ? root.ml(root.controller.leftVolumeMl) : "" }
+                Label { text: root.hasResult ? root.area(root.controller.leftAreaMm2) : "" }
+                Label { font.bold: true; text: qsTr("Total") }
+                Label { objectName: "totalVolume"; font.bold: true; text: root.hasResult ? root.ml(root.controller.totalVolumeMl) : "" }
+                Label { font.bold: true; text: root.hasResult ? root.area(root.controller.totalAreaMm2) : "" }
+            }
+            Label {
+                visible: root.hasResult
+                opacity: 0.75
+                text: root.hasResult ? qsTr("%1 triangles in 3D").arg(Number(root.controller.triangleCount).toLocaleString(Qt.locale(), "f", 0)) : ""
+            }
+
+            // --- per-lung appearance ---
+            Repeater {
+                model: [
+                    { side: "right", title: qsTr("Right lung") },
+                    { side: "left", title: qsTr("Left lung") }
+                ]
+                delegate: Frame {
+                    id: lungFrame
+                    required property var modelData
+                    readonly property string side: modelData.side
+                    readonly property color colour: root.ready ? root.controller[side + "Colour"] : "white"
+                    Layout.fillWidth: true
+                    objectName: side + "LungFrame"
+
+                    ColumnLayout {
+                        anchors.fill: parent
+                        spacing: root.gap / 2
+                        RowLayout {
+                            Layout.fillWidth: true
+                            Rectangle {
+                                width: 20
+                                height: 20
+                                radius: 10
+                                color: lungFrame.colour
+                            }
+                            Switch {
+                                objectName: lungFrame.side + "Visible"
+                                Layout.fillWidth: true
+                                implicitHeight: root.touchTarget
+                                text: lungFrame.modelData.title
+                                checked: root.ready && root.controller[lungFrame.side + "Visible"]
+                                onToggled: root.controller[lungFrame.side + "Visible"] = checked
+                            }
+                        }
+                        RowLayout {
+                            Layout.fillWidth: true
+                            Label { text: qsTr("Opacity") }
+                            Slider {
+                                objectName: lungFrame.side + "Opacity"
+                                Layout.fillWidth: true
+                                implicitHeight: root.touchTarget
+                                from: 0
+                                to: 1
+                                value: root.ready ? root.controller[lungFrame.side + "Opacity"] : 0.5
+                                onMoved: root.controller[lungFrame.side + "Opacity"] = value
+                            }
+                        }
+                        Flow {
+                            Layout.fillWidth: true
+                            spacing: root.gap / 2
+                            Repeater {
+                                model: root.swatches
+                                delegate: AbstractButton {
+                                    required property string modelData
+                                    required property int index
+                                    objectName: lungFrame.side + "Swatch" + index
+                                    implicitWidth: root.touchTarget
+                                    implicitHeight: root.touchTarget
+                                    onClicked: root.controller[lungFrame.side + "Colour"] = modelData
+                                    contentItem: Rectangle {
+                                        radius: 6
+                                        color: parent.modelData
+                                        border.width: Qt.colorEqual(lungFrame.colour, parent.modelData) ? 3 : 1
+                                        border.color: Qt.colorEqual(lungFrame.colour, parent.modelData) ? "white" : Qt.rgba(0, 0, 0, 0.4)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+
+            Switch {
+                objectName: "maskedCtSwitch"
+                Layout.fillWidth: true
+                implicitHeight: root.touchTarget
+                text: qsTr("Show masked CT (air outside the lungs)")
+                enabled: root.hasResult
+                checked: root.ready && root.controller.showMaskedCt
+                onToggled: root.controller.showMaskedCt = checked
+            }
+
+            // --- mesh options (used by the next run) ---
+            Label {
+                Layout.topMargin: root.gap
+                font.bold: true
+                text: qsTr("Mesh")
+            }
+            RowLayout {
+                Layout.fillWidth: true
+                Label { Layout.fillWidth: true; text: qsTr("Smoothing steps") }
+                SpinBox {
+                    objectName: "smoothingSpin"
+                    implicitHeight: root.touchTarget
+                    from: 0
+                    to: 100
+                    editable: true
+                    value: root.ready ? root.controller.smoothingIterations : 10
+                    onValueModified: root.controller.smoothingIterations = value
+                }
+            }
+            RowLayout {
+                Layout.fillWidth: true
+                Label { Layout.fillWidth: true; text: qsTr("Triangles per lung (0 = all)") }
+                SpinBox {
+                    objectName: "trianglesSpin"
+                    implicitHeight: root.touchTarget
+                    from: 0
+                    to: 2000000
+                    stepSize: 10000
+                    editable: true
+                    value: root.ready ? root.controller.targetTriangles : 150000
+                    onValueModified: root.controller.targetTriangles = value
+                }
+            }
+            RowLayout {
+                Layout.fillWidth: true
+                Switch {
+                    objectName: "isoSwitch"
+                    Layout.fillWidth: true
+                    implicitHeight: root.touchTarget
+                    text: qsTr("CT surface at")
+                    checked: root.ready && root.controller.isoSurface
+                    onToggled: root.controller.isoSurface = checked
+                }
+                SpinBox {
+                    objectName: "isoThresholdSpin"
+                    implicitHeight: root.touchTarget
+                    from: -1000
+                    to: 3000
+                    stepSize: 50
+                    editable: true
+                    enabled: root.ready && root.controller.isoSurface
+                    value: root.ready ? root.controller.isoThresholdHu : 300
+                    textFromValue: (value, locale) => qsTr("%1 HU").arg(value)
+                    valueFromText: (text, locale) => parseInt(text)
+                    onValueModified: root.controller.isoThresholdHu = value
+                }
+            }
+            RowLayout {
+                Layout.fillWidth: true
+                visible: root.hasResult && root.controller.isoSurface
+                Switch {
+                    objectName: "isoVisible"
+                    implicitHeight: root.touchTarget
+                    text: qsTr("Show")
+                    checked: root.ready && root.controller.isoVisible
+                    onToggled: root.controller.isoVisible = checked
+                }
+                Slider {
+                    objectName: "isoOpacity"
+                    Layout.fillWidth: true
+                    implicitHeight: root.touchTarget
+                    from: 0
+                    to: 1
+                    value: root.ready ? root.controller.isoOpacity : 0.25
+                    onMoved: root.controller.isoOpacity = value
+                }
+            }
+
+            // --- export ---
+            Label {
+                Layout.topMargin: root.gap
+                font.bold: true
+                text: qsTr("Export")
+            }
+            Flow {
+                Layout.fillWidth: true
+                spacing: root.gap
+                Repeater {
+                    model: [
+                        { id: "stl", title: qsTr("STL"), filter: qsTr("STL mesh (*.stl)") },
+                        { id: "obj", title: qsTr("OBJ"), filter: qsTr("Wavefront OBJ (*.obj)") },
+                        { id: "ply", title: qsTr("PLY"), filter: qsTr("PLY mesh (*.ply)") },
+                        { id: "csv", title: qsTr("Figures CSV"), filter: qsTr("CSV table (*.csv)") },
+                        { id: "nii.gz", title: qsTr("Labels NIfTI"), filter: qsTr("NIfTI labels (*.nii.gz)") }
+                    ]
+                    delegate: Button {
+                        required property var modelData
+                        objectName: "export_" + modelData.id
+                        implicitHeight: root.touchTarget
+                        implicitWidth: Math.max(root.touchTarget * 1.5, implicitContentWidth + leftPadding + rightPadding)
+                        text: modelData.title
+                        enabled: root.hasResult && !root.busy
+                        onClicked: {
+                            saveDialog.kind = modelData.id
+                            saveDialog.nameFilters = [modelData.filter]
+                            saveDialog.defaultSuffix = modelData.id
+                            saveDialog.selectedFile = "lungs." + modelData.id
+                            saveDialog.open()
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    FileDialog {
+        id: saveDialog
+        property string kind: "stl"
+        fileMode: FileDialog.SaveFile
+        title: qsTr("Export lungs")
+        onAccepted: {
+            const path = selectedFile.toString()
+            if (kind === "csv")
+                root.controller.exportFigures(path)
+            else if (kind === "nii.gz")
+                root.controller.exportLabels(path)
+            else
+                root.controller.exportMeshes(path)
+        }
+    }
+}

@@ -1,0 +1,676 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+#include "SessionController.h"
+
+#include "AppController.h"
+
+#include <carina/io/DicomSeries.h>
+#include <carina/io/IoError.h>
+#include <carina/io/LabelNifti.h>
+#include <carina/io/VolumeReader.h>
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QMetaProperty>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace carina {
+
+namespace {
+
+constexpr int kDefaultAutosaveMs = 3000;
+
+std::string encode(const QString &path)
+{
+    return QFile::encodeName(path).toStdString();
+}
+
+QString withSuffix(QString path, const QString &suffix, const QStringList &accepted)
+{
+    for (const QString &s : accepted)
+        if (path.endsWith(s, Qt::CaseInsensitive))
+            return path;
+    return path + suffix;
+}
+
+// Loads the image a session was made on and checks it is the same data. A DICOM folder may
+// hold several series: the one whose voxels match the fingerprint is taken.
+Volume loadSessionImage(const io::Session &session, const QString &path, QStringList &warnings, QString &fingerprint)
+{
+    const std::string p = encode(path);
+    auto check = [&](io::LoadResult result) -> std::optional<Volume> {
+        const std::string fp = io::imageFingerprint(result.volume);
+        if (!session.image.fingerprint.empty() && fp != session.image.fingerprint)
+            return std::nullopt;
+        for (const std::string &w : result.warnings)
+            warnings << QString::fromStdString(w);
+        fingerprint = QString::fromStdString(fp);
+        Volume volume = result.volume;
+        if (volume.info().sourcePath.empty())
+            volume.info().sourcePath = p;
+        return volume;
+    };
+    if (QFileInfo(path).isDir() && io::looksLikeDicom(p)) {
+        const io::DicomScan scan = io::scanDicom(p);
+        for (const io::DicomSeriesInfo &series : scan.series)
+            if (series.frameCount == session.image.geometry.dims[2])
+                if (auto volume = check(io::loadDicomSeries(series)))
+                    return *volume;
+    } else if (auto volume = check(io::readVolume(p))) {
+        return *volume;
+    }
+    throw io::IoError(p + ": this is not the image the session was made on (its voxels differ: the file was changed "
+                          "or replaced). The session needs the image it was saved with.");
+}
+
+} // namespace
+
+SessionController::SessionController(AppController *app, QObject *parent)
+    : QObject(parent), m_app(app), m_document(app->document())
+{
+    m_autosaveTimer.setSingleShot(true);
+    m_autosaveTimer.setInterval(kDefaultAutosaveMs);
+    connect(&m_autosaveTimer, &QTimer::timeout, this, &SessionController::autosaveNow);
+    connect(m_document, &Document::labelsChanged, this, &SessionController::markDirty);
+    connect(m_document, &Document::layersChanged, this, &SessionController::markDirty);
+    connect(m_document, &Document::meshesChanged, this, &SessionController::markDirty);
+    connect(m_document->undoStack(), &QUndoStack::indexChanged, this, &SessionController::markDirty);
+    connect(m_document, &Document::imageChanged, this, [this] {
+        m_fingerprintOf = nullptr;
+        m_fingerprint.clear();
+        emit identityChanged();
+        // A new image starts with nothing to lose; the work on the previous one stays in its
+        // autosave until the next edit replaces it.
+        if (!m_applying)
+            setDirty(false);
+    });
+    findOrphan();
+}
+
+SessionController::~SessionController()
+{
+    // Destroyed only on an orderly exit (a crash runs no destructors). The document may already
+    // be gone, so nothing new is written here: unsaved work stays in its last autosave.
+    finishClose(m_unsaved);
+}
+
+void SessionController::setAutosaveDelay(int ms)
+{
+    ms = std::max(100, ms);
+    if (ms == m_autosaveTimer.interval())
+        return;
+    m_autosaveTimer.setInterval(ms);
+    emit autosaveDelayChanged();
+}
+
+QString SessionController::autosaveFolder()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/autosave");
+}
+
+QStringList SessionController::identity() const
+{
+    QStringList out;
+    if (!m_document->hasImage())
+        return out;
+    io::Session s;
+    s.image.path = m_document->image().info().sourcePath;
+    s.image.description = m_document->image().info().description;
+    for (const std::string &field : io::identifyingFields(s))
+        out << QString::fromStdString(field);
+    return out;
+}
+
+io::Session SessionController::snapshot(bool encodeLabels) const
+{
+    io::Session s;
+    const Volume &image = m_document->image();
+    s.image.path = image.info().sourcePath;
+    s.image.description = image.info().description;
+    s.image.modality = image.info().modality;
+    s.image.geometry = image.geometry();
+    if (m_fingerprintOf == image.rawData())
+        s.image.fingerprint = m_fingerprint.toStdString();
+    for (int i = 0; i < m_document->layerCount(); ++i) {
+        const LabelLayer &layer = m_document->layer(i);
+        // Encoded here, on the UI thread (faster than a copy), so the user can keep painting
+        // while the writer compresses and writes on another thread.
+        io::SessionLayer out{layer.name.toStdString(), layer.opacity, layer.visible, nullptr, std::nullopt};
+        if (encodeLabels)
+            out.encoded = io::encodeLabels(*layer.labels);
+        else
+            out.labels = layer.labels;
+        s.layers.push_back(std::move(out));
+    }
+    for (int i = 0; i < m_document->meshCount(); ++i)
+        // The document replaces meshes, never changes one in place: sharing it is safe.
+        s.meshes.push_back(std::const_pointer_cast<Mesh>(m_document->mesh(i)));
+    const QVector3D c = m_document->cursor();
+    s.cursor = {c.x(), c.y(), c.z()};
+    s.windowCenter = m_document->windowCenter();
+    s.windowWidth = m_document->windowWidth();
+    s.plugins = pluginParameters();
+    return s;
+}
+
+QJsonObject SessionController::pluginParameters() const
+{
+    // Generic: every stored, writable property of a simple type is a parameter the user set.
+    QJsonObject out;
+    for (auto it = m_app->controllers().cbegin(); it != m_app->controllers().cend(); ++it) {
+        const QObject *controller = it.value();
+        if (!controller)
+            continue;
+        QJsonObject parameters;
+        const QMetaObject *meta = controller->metaObject();
+        for (int i = QObject::staticMetaObject.propertyCount(); i < meta->propertyCount(); ++i) {
+            const QMetaProperty p = meta->property(i);
+            if (!p.isReadable() || !p.isWritable() || !p.isStored() || p.isConstant())
+                continue;
+            const QVariant v = p.read(controller);
+            switch (v.typeId()) {
+            case QMetaType::Bool:
+            case QMetaType::Int:
+            case QMetaType::UInt:
+            case QMetaType::LongLong:
+            case QMetaType::ULongLong:
+            case QMetaType::Double:
+            case QMetaType::Float:
+            case QMetaType::QString:
+                parameters.insert(QString::fromLatin1(p.name()), QJsonValue::fromVariant(v));
+                break;
+            default:
+                if (p.isEnumType())
+                    parameters.insert(QString::fromLatin1(p.name()), v.toInt());
+                break;
+            }
+        }
+        out.insert(it.key(), parameters);
+    }
+    return out;
+}
+
+void SessionController::applyPluginParameters(const QJsonObject &plugins)
+{
+    QStringList missing;
+    for (auto it = plugins.begin(); it != plugins.end(); ++it) {
+        QObject *controller = m_app->controllerFor(it.key());
+        if (!controller) {
+            missing << it.key();
+            continue;
+        }
+        const QJsonObject parameters = it.value().toObject();
+        const QMetaObject *meta = controller->metaObject();
+        for (auto p = parameters.begin(); p != parameters.end(); ++p) {
+            const int index = meta->indexOfProperty(p.key().toLatin1().constData());
+            if (index < QObject::staticMetaObject.propertyCount())
+                continue; // gone in this version of the plugin: nothing to restore
+            const QMetaProperty property = meta->property(index);
+            if (property.isWritable() && property.isStored() && !p.value().isArray() && !p.value().isObject())
+                property.write(controller, p.value().toVariant());
+        }
+    }
+    if (!missing.isEmpty())
+        setMessage(tr("Opened; the settings of %1 were skipped (plugin not available).").arg(missing.join(QStringLiteral(", "))));
+}
+
+void SessionController::run(const QString &what, std::function<Loaded()> job, std::function<void(Loaded &)> done)
+{
+    if (m_busy) {
+        setError(tr("Wait for the running step (%1) to finish.").arg(m_lastMessage));
+        return;
+    }
+    setBusy(true);
+    setMessage(what);
+    auto *watcher = new QFutureWatcher<Loaded>(this);
+    connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher, done = std::move(done)] {
+        Loaded loaded = watcher->result();
+        watcher->deleteLater();
+        setBusy(false);
+        if (!loaded.error.isEmpty()) {
+            setError(loaded.error);
+            return;
+        }
+        setError(QString());
+        done(loaded);
+    });
+    watcher->setFuture(QtConcurrent::run([job = std::move(job)] {
+        Loaded loaded;
+        try {
+            loaded = job();
+        } catch (const std::bad_alloc &) {
+            loaded.error = QObject::tr("Not enough memory.");
+        } catch (const std::exception &e) {
+            loaded.error = QString::fromUtf8(e.what());
+        }
+        return loaded;
+    }));
+}
+
+void SessionController::saveSession(const QVariant &pathOrUrl, bool anonymise)
+{
+    if (!m_document->hasImage()) {
+        setError(tr("Nothing to save: no image is open."));
+        return;
+    }
+    const QString path = withSuffix(AppController::toLocalPath(pathOrUrl), QStringLiteral(".carina"), {QStringLiteral(".carina")});
+    auto session = std::make_shared<io::Session>(snapshot(true));
+    if (anonymise)
+        io::anonymise(*session);
+    const Volume image = m_document->image();
+    run(tr("Saving %1").arg(QFileInfo(path).fileName()),
+        [session, image, path] {
+            Loaded out;
+            if (session->image.fingerprint.empty())
+                session->image.fingerprint = io::imageFingerprint(image);
+            out.fingerprint = QString::fromStdString(session->image.fingerprint);
+            io::writeSession(*session, encode(path));
+            return out;
+        },
+        [this, path, data = image.rawData()](Loaded &out) {
+            if (m_document->image().rawData() == data) {
+                m_fingerprintOf = data;
+                m_fingerprint = out.fingerprint;
+            }
+            m_sessionPath = path;
+            emit sessionPathChanged();
+            // The work is on disk now: this run's autosave has nothing more to offer.
+            m_autosaveTimer.stop();
+            setDirty(false);
+            m_unsaved = false;
+            removeOwnAutosave();
+            setMessage(tr("Session saved to %1").arg(QDir::toNativeSeparators(path)));
+            emit saved(path);
+        });
+}
+
+void SessionController::openSession(const QVariant &pathOrUrl)
+{
+    const QString path = AppController::toLocalPath(pathOrUrl);
+    run(tr("Opening %1").arg(QFileInfo(path).fileName()),
+        [path] {
+            Loaded out;
+            out.session = io::readSession(encode(path));
+            const QString image = QString::fromStdString(out.session->image.path);
+            if (image.isEmpty()) {
+                out.needImage = QObject::tr("This session was anonymised: it does not say where its image is. Choose the image it was made on.");
+                return out;
+            }
+            if (!QFileInfo::exists(image)) {
+                out.needImage = QObject::tr("The session's image is no longer at %1 (moved or deleted?). Choose the image it was made on.")
+                                    .arg(QDir::toNativeSeparators(image));
+                return out;
+            }
+            out.imagePath = image;
+            out.volume = loadSessionImage(*out.session, image, out.warnings, out.fingerprint);
+            return out;
+        },
+        [this, path](Loaded &out) {
+            if (!out.needImage.isEmpty()) {
+                m_pending = std::move(out.session);
+                m_pendingPath = path;
+                emit needsImageChanged();
+                setMessage(out.needImage);
+                return;
+            }
+            apply(out, path);
+        });
+}
+
+void SessionController::chooseImage(const QVariant &pathOrUrl)
+{
+    if (!m_pending)
+        return;
+    const QString image = AppController::toLocalPath(pathOrUrl);
+    auto session = std::make_shared<io::Session>(*m_pending);
+    const QString sessionPath = m_pendingPath;
+    run(tr("Opening %1").arg(QFileInfo(image).fileName()),
+        [session, image] {
+            Loaded out;
+            out.session = *session;
+            out.imagePath = image;
+            out.volume = loadSessionImage(*session, image, out.warnings, out.fingerprint);
+            return out;
+        },
+        [this, sessionPath](Loaded &out) {
+            cancelPendingSession();
+            apply(out, sessionPath);
+        });
+}
+
+void SessionController::cancelPendingSession()
+{
+    if (!m_pending)
+        return;
+    m_pending.reset();
+    m_pendingPath.clear();
+    emit needsImageChanged();
+}
+
+void SessionController::apply(Loaded &loaded, const QString &sessionPath)
+{
+    io::Session &s = *loaded.session;
+    if (!s.image.geometry.sameGrid(loaded.volume.geometry(), 0.01)) {
+        setError(tr("%1: the image's grid changed since the session was saved; its layers would not line up.")
+                     .arg(QDir::toNativeSeparators(loaded.imagePath)));
+        return;
+    }
+    m_applying = true;
+    m_document->setImage(loaded.volume, loaded.warnings);
+    m_fingerprintOf = m_document->image().rawData();
+    m_fingerprint = loaded.fingerprint;
+    for (io::SessionLayer &layer : s.layers) {
+        // The document's grid, so addLayer's exact check holds after a round trip through text.
+        LabelVolume onGrid(m_document->image().geometry());
+        std::copy(layer.labels->data(), layer.labels->data() + layer.labels->voxelCount(), onGrid.data());
+        onGrid.table() = layer.labels->table();
+        const int index = m_document->addLayer(QString::fromStdString(layer.name),
+                                               std::make_shared<LabelVolume>(std::move(onGrid)), layer.opacity);
+        m_document->setLayerVisible(index, layer.visible);
+    }
+    for (auto &mesh : s.meshes)
+        m_document->setMesh(mesh);
+    m_document->setCursor(QVector3D(float(s.cursor[0]), float(s.cursor[1]), float(s.cursor[2])));
+    m_document->setWindow(s.windowCenter, s.windowWidth);
+    setMessage(tr("Opened %1").arg(QDir::toNativeSeparators(sessionPath)));
+    applyPluginParameters(s.plugins);
+    m_applying = false;
+    m_autosaveTimer.stop();
+    setDirty(false);
+    m_unsaved = m_adoptingAutosave;
+    m_sessionPath = sessionPath;
+    emit sessionPathChanged();
+    emit opened();
+}
+
+void SessionController::exportLabels(int layer, const QVariant &pathOrUrl)
+{
+    if (layer < 0 || layer >= m_document->layerCount()) {
+        setError(tr("Nothing to export: there is no label layer %1.").arg(layer + 1));
+        return;
+    }
+    const QString path = withSuffix(AppController::toLocalPath(pathOrUrl), QStringLiteral(".nii.gz"),
+                                    {QStringLiteral(".nii.gz"), QStringLiteral(".nii")});
+    auto labels = std::make_shared<LabelVolume>(*m_document->layer(layer).labels);
+    const QString name = m_document->layer(layer).name;
+    run(tr("Exporting %1").arg(name),
+        [labels, path] {
+            io::exportLabelNifti(*labels, encode(path));
+            return Loaded{};
+        },
+        [this, path, name](Loaded &) {
+            setMessage(tr("Layer \u201c%1\u201d exported to %2").arg(name, QDir::toNativeSeparators(path)));
+        });
+}
+
+void SessionController::importLabels(const QVariant &pathOrUrl)
+{
+    if (!m_document->hasImage()) {
+        setError(tr("Open the image first: labels are imported onto the open image."));
+        return;
+    }
+    const QString path = AppController::toLocalPath(pathOrUrl);
+    const ImageGeometry grid = m_document->image().geometry();
+    run(tr("Importing %1").arg(QFileInfo(path).fileName()),
+        [path, grid] {
+            Loaded out;
+            io::LabelImport imported = io::importLabelNifti(encode(path), grid);
+            out.labels = imported.labels;
+            for (const std::string &w : imported.warnings)
+                out.warnings << QString::fromStdString(w);
+            return out;
+        },
+        [this, path, grid](Loaded &out) {
+            if (!m_document->hasImage() || !m_document->image().geometry().sameGrid(grid, 0.0)) {
+                setError(tr("%1: the image changed while its labels were read; import again.").arg(QDir::toNativeSeparators(path)));
+                return;
+            }
+            QString name = QFileInfo(path).fileName();
+            name.remove(QRegularExpression(QStringLiteral("\\.nii(\\.gz)?$"), QRegularExpression::CaseInsensitiveOption));
+            m_document->addLayer(name, out.labels);
+            setMessage(out.warnings.isEmpty() ? tr("Imported %1").arg(name)
+                                              : tr("Imported %1 (%2)").arg(name, out.warnings.join(QStringLiteral("; "))));
+        });
+}
+
+// ---------- autosave ----------
+
+void SessionController::markDirty()
+{
+    if (m_applying || !m_document->hasImage())
+        return;
+    setDirty(true);
+    m_unsaved = true;
+    m_autosaveTimer.start(); // restarts: the save waits for a few idle seconds
+}
+
+void SessionController::autosaveNow()
+{
+    m_autosaveTimer.stop();
+    if (!m_dirty || !m_document->hasImage())
+        return;
+    if (m_autosaveRunning) {
+        m_autosaveAgain = true;
+        return;
+    }
+    if (m_ownPath.isEmpty()) {
+        if (!QDir().mkpath(autosaveFolder())) {
+            setError(tr("Cannot autosave: cannot create %1.").arg(QDir::toNativeSeparators(autosaveFolder())));
+            return;
+        }
+        const QString base = autosaveFolder() + QStringLiteral("/autosave-%1-%2")
+                                 .arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss")))
+                                 .arg(QCoreApplication::applicationPid());
+        // The lock says "this run is alive": the next start offers only autosaves nobody holds.
+        m_ownLock = std::make_unique<QLockFile>(base + QStringLiteral(".carina.lock"));
+        m_ownLock->setStaleLockTime(0);
+        m_ownLock->tryLock(0);
+        m_ownPath = base + QStringLiteral(".carina");
+    }
+    auto session = std::make_shared<io::Session>(snapshot(true));
+    const Volume image = m_document->image();
+    const QString path = m_ownPath;
+    setDirty(false);
+    m_autosaveRunning = true;
+    auto *watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path, data = image.rawData()] {
+        const QString result = watcher->result();
+        watcher->deleteLater();
+        m_autosaveRunning = false;
+        if (result.startsWith(QLatin1String("md5:"))) {
+            if (m_document->image().rawData() == data) {
+                m_fingerprintOf = data;
+                m_fingerprint = result;
+            }
+            emit autosaved(path);
+        } else {
+            setDirty(true); // try again after the next edit
+            setError(tr("Autosave failed: %1").arg(result));
+        }
+        if (m_autosaveAgain) {
+            m_autosaveAgain = false;
+            autosaveNow();
+        }
+    });
+    watcher->setFuture(QtConcurrent::run([session, image, path]() -> QString {
+        try {
+            if (session->image.fingerprint.empty())
+                session->image.fingerprint = io::imageFingerprint(image);
+            io::writeSession(*session, encode(path));
+            return QString::fromStdString(session->image.fingerprint);
+        } catch (const std::exception &e) {
+            return QString::fromUtf8(e.what());
+        }
+    }));
+}
+
+void SessionController::removeOwnAutosave()
+{
+    if (m_ownPath.isEmpty() || m_autosaveRunning)
+        return;
+    QFile::remove(m_ownPath);
+    if (m_ownLock)
+        m_ownLock->unlock();
+    m_ownLock.reset();
+    m_ownPath.clear();
+}
+
+void SessionController::closeCleanly()
+{
+    m_autosaveTimer.stop();
+    // Closing never throws work away: edits the user did not save stay in this run's autosave,
+    // which the next start offers to restore (the lock dies with this process).
+    const bool keep = m_unsaved && m_document->hasImage();
+    if (keep && m_dirty) {
+        try {
+            autosaveNow();
+        } catch (const std::exception &e) {
+            qWarning("Autosave on close failed: %s", e.what()); // the last autosave stays
+        }
+    }
+    finishClose(keep);
+}
+
+void SessionController::finishClose(bool keepAutosave)
+{
+    m_autosaveTimer.stop();
+    if (m_autosaveRunning) {
+        // Let the writer finish before its file is removed.
+        const auto watchers = findChildren<QFutureWatcher<QString> *>();
+        for (auto *w : watchers)
+            w->waitForFinished();
+        m_autosaveRunning = false;
+    }
+    if (keepAutosave) {
+        m_ownLock.reset();
+        return;
+    }
+    removeOwnAutosave();
+}
+
+void SessionController::findOrphan()
+{
+    const QDir folder(autosaveFolder());
+    QFileInfoList files = folder.entryInfoList({QStringLiteral("autosave-*.carina")}, QDir::Files, QDir::Time);
+    for (const QFileInfo &file : files) {
+        auto lock = std::make_unique<QLockFile>(file.absoluteFilePath() + QStringLiteral(".lock"));
+        // A lock whose process is gone is stale and taken over; a live run keeps its own.
+        if (!lock->tryLock(0))
+            continue;
+        m_orphanLock = std::move(lock);
+        m_orphanPath = file.absoluteFilePath();
+        // The image path sits near the start of the JSON (keys are sorted): no need to parse
+        // a large file just to name it.
+        QFile f(m_orphanPath);
+        QString image;
+        if (f.open(QIODevice::ReadOnly)) {
+            const QString head = QString::fromUtf8(f.read(64 * 1024));
+            const QRegularExpression re(QStringLiteral("\"path\"\\s*:\\s*\"([^\"]*)\""));
+            const auto match = re.match(head);
+            if (match.hasMatch())
+                image = QFileInfo(match.captured(1)).fileName();
+        }
+        m_orphanSummary = tr("Unsaved work on %1, autosaved %2")
+                              .arg(image.isEmpty() ? tr("an image") : image,
+                                   QLocale().toString(file.lastModified(), QLocale::ShortFormat));
+        emit restoreChanged();
+        return;
+    }
+}
+
+void SessionController::restoreAutosave()
+{
+    if (m_orphanPath.isEmpty())
+        return;
+    const QString orphan = m_orphanPath;
+    run(tr("Restoring unsaved work"),
+        [orphan] {
+            Loaded out;
+            out.session = io::readSession(encode(orphan));
+            const QString image = QString::fromStdString(out.session->image.path);
+            if (!QFileInfo::exists(image)) {
+                out.needImage = QObject::tr("The image of the unsaved work is no longer at %1. Choose it to restore the work.")
+                                    .arg(QDir::toNativeSeparators(image));
+                return out;
+            }
+            out.imagePath = image;
+            out.volume = loadSessionImage(*out.session, image, out.warnings, out.fingerprint);
+            return out;
+        },
+        [this, orphan](Loaded &out) {
+            // This run adopts the autosave: it stays on disk (under this run's lock) until the
+            // work is saved or the app closes cleanly, so a second crash loses nothing either.
+            m_ownPath = orphan;
+            m_ownLock = std::move(m_orphanLock);
+            m_orphanPath.clear();
+            m_orphanSummary.clear();
+            emit restoreChanged();
+            if (!out.needImage.isEmpty()) {
+                m_pending = std::move(out.session);
+                m_pendingPath.clear();
+                emit needsImageChanged();
+                setMessage(out.needImage);
+                return;
+            }
+            m_adoptingAutosave = true; // the restored work is still only in the autosave
+            apply(out, QString());
+            m_adoptingAutosave = false;
+            setMessage(tr("Unsaved work restored"));
+        });
+}
+
+void SessionController::discardAutosave()
+{
+    if (m_orphanPath.isEmpty())
+        return;
+    QFile::remove(m_orphanPath);
+    m_orphanLock->unlock();
+    m_orphanLock.reset();
+    m_orphanPath.clear();
+    m_orphanSummary.clear();
+    emit restoreChanged();
+    findOrphan(); // an older crash may have left another
+}
+
+// ---------- state ----------
+
+void SessionController::setDirty(bool dirty)
+{
+    if (m_dirty == dirty)
+        return;
+    m_dirty = dirty;
+    emit dirtyChanged();
+}
+
+void SessionController::setBusy(bool busy)
+{
+    if (m_busy == busy)
+        return;
+    m_busy = busy;
+    emit busyChanged();
+}
+
+void SessionController::setError(const QString &message)
+{
+    if (m_lastError != message) {
+        m_lastError = message;
+        emit lastErrorChanged();
+    }
+    if (!message.isEmpty())
+        emit failed(message);
+}
+
+void SessionController::setMessage(const QString &message)
+{
+    if (m_lastMessage == message)
+        return;
+    m_lastMessage = message;
+    emit lastMessageChanged();
+}
+
+} // namespace carina

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+// Crash recovery end to end: a real process (session_driver, the shell's controllers without a
+// window) paints, autosaves, and is killed with SIGKILL; the next start offers the autosave,
+// restores it, and the labels match the edits voxel for voxel. The user's folders are never
+// touched: XDG_DATA_HOME and HOME point into a temporary folder.
+#include "SessionTestEdits.h"
+
+#include <carina/io/LabelNifti.h>
+#include <carina/io/Nifti.h>
+
+#include <QDir>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace carina;
+
+class TestSessionAutosave : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+    QProcessEnvironment environment() const
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("XDG_DATA_HOME", m_dir.filePath("data"));
+        env.insert("HOME", m_dir.filePath("home"));
+        env.insert("XDG_CONFIG_HOME", m_dir.filePath("config"));
+        env.insert("QT_QPA_PLATFORM", "offscreen");
+        return env;
+    }
+    void start(QProcess &process, const QStringList &args) const
+    {
+        process.setProcessEnvironment(environment());
+        process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        process.start(QStringLiteral(CARINA_SESSION_DRIVER), args);
+        QVERIFY2(process.waitForStarted(), qPrintable(process.errorString()));
+    }
+    // The first stdout line starting with `prefix`, within the time limit.
+    QString waitForLine(QProcess &process, const QString &prefix, int ms) const
+    {
+        QElapsedTimer timer;
+        timer.start();
+        while (timer.elapsed() < ms) {
+            while (process.canReadLine()) {
+                const QString line = QString::fromUtf8(process.readLine()).trimmed();
+                if (line.startsWith(prefix) || line.startsWith("FAILED"))
+                    return line;
+            }
+            if (process.state() == QProcess::NotRunning && !process.canReadLine())
+                return QStringLiteral("EXITED %1").arg(process.exitCode());
+            process.waitForReadyRead(200);
+        }
+        return QStringLiteral("TIMEOUT");
+    }
+    QStringList autosaves() const
+    {
+        return QDir(m_dir.filePath("data/carina-test/session-driver/autosave")).entryList({"*.carina"}, QDir::Files);
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        io::writeNifti(testing::sessionTestImage(), m_dir.filePath("image.nii.gz").toStdString());
+    }
+
+    void killed_after_edits_restores_voxel_for_voxel()
+    {
+        constexpr int strokes = 7;
+        QProcess editor;
+        start(editor, {"edit", m_dir.filePath("image.nii.gz"), QString::number(strokes)});
+        const QString autosaved = waitForLine(editor, "AUTOSAVED", 60000);
+        QVERIFY2(autosaved.startsWith("AUTOSAVED "), qPrintable(autosaved));
+        QCOMPARE(autosaves().size(), 1);
+
+        // While the editing run lives, its autosave is its own: another start does not offer it.
+        QProcess second;
+        start(second, {"state"});
+        QCOMPARE(waitForLine(second, "NONE", 30000), QString("NONE"));
+        second.waitForFinished();
+
+        editor.kill(); // SIGKILL: no destructor, no clean close
+        QVERIFY(editor.waitForFinished(10000));
+        QCOMPARE(editor.exitStatus(), QProcess::CrashExit);
+        QCOMPARE(autosaves().size(), 1);
+
+        QProcess offered;
+        start(offered, {"state"});
+        const QString state = waitForLine(offered, "OFFERED", 30000);
+        QVERIFY2(state.startsWith("OFFERED") && state.contains("image.nii.gz"), qPrintable(state));
+        offered.waitForFinished();
+        QCOMPARE(autosaves().size(), 1); // looking is not deleting
+
+        QProcess restorer;
+        const QString out = m_dir.filePath("restored.nii.gz");
+        start(restorer, {"restore", out});
+        const QString restored = waitForLine(restorer, "RESTORED", 60000);
+        QCOMPARE(restored, QString("RESTORED 1 Painted"));
+        QVERIFY(restorer.waitForFinished(30000));
+        QCOMPARE(restorer.exitCode(), 0);
+
+        const Volume image = testing::sessionTestImage();
+        const io::LabelImport back = io::importLabelNifti(out.toStdString(), image.geometry());
+        const LabelVolume expected = testing::expectedStrokes(image.geometry(), strokes);
+        std::size_t painted = 0;
+        for (std::size_t i = 0; i < expected.voxelCount(); ++i) {
+            painted += expected.data()[i] != 0;
+            if (back.labels->data()[i] != expected.data()[i])
+                QFAIL(qPrintable(QString("voxel %1: restored %2, painted %3").arg(i).arg(back.labels->data()[i]).arg(expected.data()[i])));
+        }
+        QVERIFY(painted > 100);
+        // The restored run closed without saving: its work stays offered, never thrown away.
+        QCOMPARE(autosaves().size(), 1);
+        QProcess again;
+        start(again, {"state"});
+        QVERIFY(waitForLine(again, "OFFERED", 30000).startsWith("OFFERED"));
+        again.waitForFinished();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSessionAutosave)
+#include "test_session_autosave.moc"
