@@ -3,12 +3,12 @@
 #include "LabelPropsController.h"
 
 #include <carina/edit/LabelPatch.h>
+#include <carina/io/LocalPath.h>
 #include <carina/io/Nifti.h>
 
 #include <QFileInfo>
 #include <QImage>
 #include <QSaveFile>
-#include <QUrl>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
@@ -20,14 +20,6 @@ namespace carina::labelprops {
 namespace {
 
 const QString kLayerName = QStringLiteral("Regions");
-
-// File dialogs hand out file: URLs, the command line plain paths.
-QString localPath(const QString &pathOrUrl)
-{
-    if (pathOrUrl.startsWith(QLatin1String("file:")))
-        return QUrl(pathOrUrl).toLocalFile();
-    return pathOrUrl;
-}
 
 } // namespace
 
@@ -490,7 +482,7 @@ bool LabelPropsController::exportCsv(const QString &path)
         setError(tr("Nothing to export: measure first."));
         return false;
     }
-    const QString file = localPath(path);
+    const QString file = io::localPath(path);
     try {
         std::vector<std::string> columns;
         for (const QString &c : m_model->shownColumns())
@@ -511,7 +503,7 @@ bool LabelPropsController::exportLabels(const QString &path)
         setError(tr("Nothing to export: measure first."));
         return false;
     }
-    const QString file = localPath(path);
+    const QString file = io::localPath(path);
     const QString lower = file.toLower();
     try {
         if (lower.endsWith(QLatin1String(".png"))) {

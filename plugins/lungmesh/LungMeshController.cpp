@@ -3,6 +3,7 @@
 #include "LungMeshController.h"
 
 #include <carina/io/AtomicFile.h>
+#include <carina/io/LocalPath.h>
 #include <carina/io/MeshWriter.h>
 #include <carina/io/Nifti.h>
 
@@ -13,6 +14,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <functional>
 
 namespace carina::lungmesh {
 
@@ -371,85 +373,64 @@ void LungMeshController::setShowMaskedCt(bool show)
     emit showMaskedCtChanged();
 }
 
-QString LungMeshController::localPath(const QString &pathOrUrl) const
+bool LungMeshController::writeExport(const QString &pathOrUrl, const std::function<void(const std::string &path)> &write)
 {
-    const QUrl url(pathOrUrl);
-    return url.isLocalFile() ? url.toLocalFile() : pathOrUrl;
+    if (!m_result) {
+        setError(tr("Nothing to export yet: run the lung mesh first."));
+        return false;
+    }
+    const QString path = io::localPath(pathOrUrl);
+    try {
+        write(path.toStdString());
+    } catch (const std::exception &e) {
+        setError(QString::fromUtf8(e.what()));
+        return false;
+    }
+    setError({});
+    setStatus(tr("Saved %1").arg(QFileInfo(path).fileName()));
+    return true;
 }
 
 bool LungMeshController::exportMeshes(const QString &pathOrUrl)
 {
-    if (!m_result) {
-        setError(tr("Nothing to export yet: run the lung mesh first."));
-        return false;
-    }
-    const QString path = localPath(pathOrUrl);
-    std::vector<Mesh> meshes;
-    if (m_rightVisible)
-        meshes.push_back(m_result->right);
-    if (m_leftVisible)
-        meshes.push_back(m_result->left);
-    if (m_result->isoSurface && m_isoVisible)
-        meshes.push_back(*m_result->isoSurface);
-    if (meshes.empty()) {
+    if (m_result && !m_rightVisible && !m_leftVisible && !(m_result->isoSurface && m_isoVisible)) {
         setError(tr("Every mesh is hidden: show a lung to export it."));
         return false;
     }
-    std::vector<const Mesh *> pointers;
-    for (Mesh &mesh : meshes) {
-        if (mesh.name == kLeftName.toStdString())
-            mesh.colour = {float(m_leftColour.redF()), float(m_leftColour.greenF()), float(m_leftColour.blueF())};
-        else if (mesh.name == kRightName.toStdString())
-            mesh.colour = {float(m_rightColour.redF()), float(m_rightColour.greenF()), float(m_rightColour.blueF())};
-        pointers.push_back(&mesh);
-    }
-    try {
-        io::writeMeshes(pointers, path.toStdString());
-    } catch (const std::exception &e) {
-        setError(QString::fromUtf8(e.what()));
-        return false;
-    }
-    setError({});
-    setStatus(tr("Saved %1").arg(QFileInfo(path).fileName()));
-    return true;
+    return writeExport(pathOrUrl, [this](const std::string &path) {
+        std::vector<Mesh> meshes;
+        if (m_rightVisible)
+            meshes.push_back(m_result->right);
+        if (m_leftVisible)
+            meshes.push_back(m_result->left);
+        if (m_result->isoSurface && m_isoVisible)
+            meshes.push_back(*m_result->isoSurface);
+        std::vector<const Mesh *> pointers;
+        for (Mesh &mesh : meshes) {
+            if (mesh.name == kLeftName.toStdString())
+                mesh.colour = {float(m_leftColour.redF()), float(m_leftColour.greenF()), float(m_leftColour.blueF())};
+            else if (mesh.name == kRightName.toStdString())
+                mesh.colour = {float(m_rightColour.redF()), float(m_rightColour.greenF()), float(m_rightColour.blueF())};
+            pointers.push_back(&mesh);
+        }
+        io::writeMeshes(pointers, path);
+    });
 }
 
 bool LungMeshController::exportFigures(const QString &pathOrUrl)
 {
-    if (!m_result) {
-        setError(tr("Nothing to export yet: run the lung mesh first."));
-        return false;
-    }
-    const QString path = localPath(pathOrUrl);
-    const std::string source = m_document ? m_document->loadedImage().info().sourcePath : std::string();
-    const std::string csv = figuresCsv(m_result->figures, source);
-    try {
-        io::writeFileAtomically(path.toStdString(), csv.data(), csv.size());
-    } catch (const std::exception &e) {
-        setError(QString::fromUtf8(e.what()));
-        return false;
-    }
-    setError({});
-    setStatus(tr("Saved %1").arg(QFileInfo(path).fileName()));
-    return true;
+    return writeExport(pathOrUrl, [this](const std::string &path) {
+        const std::string source = m_document ? m_document->loadedImage().info().sourcePath : std::string();
+        const std::string csv = figuresCsv(m_result->figures, source);
+        io::writeFileAtomically(path, csv.data(), csv.size());
+    });
 }
 
 bool LungMeshController::exportLabels(const QString &pathOrUrl)
 {
-    if (!m_result) {
-        setError(tr("Nothing to export yet: run the lung mesh first."));
-        return false;
-    }
-    const QString path = localPath(pathOrUrl);
-    try {
-        io::writeNiftiLabels(m_result->segmentation.labels, path.toStdString());
-    } catch (const std::exception &e) {
-        setError(QString::fromUtf8(e.what()));
-        return false;
-    }
-    setError({});
-    setStatus(tr("Saved %1").arg(QFileInfo(path).fileName()));
-    return true;
+    return writeExport(pathOrUrl, [this](const std::string &path) {
+        io::writeNiftiLabels(m_result->segmentation.labels, path);
+    });
 }
 
 void LungMeshController::setError(const QString &error)

@@ -14,6 +14,7 @@
 #include <QStringList>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -152,7 +153,9 @@ private:
     void setStatus(const QString &status);
     void pushMesh(const Mesh &mesh, const QColor &colour, double opacity, bool visible);
     void updateMesh(const QString &name, const QColor &colour, double opacity, bool visible);
-    QString localPath(const QString &pathOrUrl) const;
+    /// The shared part of every export: needs a result, maps a file URL to a path, reports
+    /// the outcome in error/status.
+    bool writeExport(const QString &pathOrUrl, const std::function<void(const std::string &path)> &write);
 
     QPointer<Document> m_document;
     LungMeshOptions m_options;

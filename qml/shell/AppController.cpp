@@ -3,6 +3,7 @@
 #include "AppController.h"
 
 #include <carina/io/IoError.h>
+#include <carina/io/LocalPath.h>
 #include <carina/io/VolumeReader.h>
 
 #include <QDir>
@@ -90,10 +91,7 @@ QString AppController::toLocalPath(const QVariant &pathOrUrl)
         const QUrl url = pathOrUrl.toUrl();
         return url.isLocalFile() ? url.toLocalFile() : url.toString();
     }
-    const QString text = pathOrUrl.toString();
-    if (text.startsWith(QLatin1String("file:")))
-        return QUrl(text).toLocalFile();
-    return text;
+    return io::localPath(pathOrUrl.toString());
 }
 
 void AppController::openPath(const QVariant &pathOrUrl)
