@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Carina contributors
 // `carina --headless lungmesh` through the built executable on the anchors' chest phantom: lung
 // volumes within 1 % of the phantom's ground truth, Dice >= 0.99 per lung, readable outputs.
+#include "CarinaProcess.h"
 #include "NpyFile.h"
 
 #include <carina/io/Nifti.h>
@@ -19,28 +20,11 @@
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = carina::test::CarinaRun;
 
 Run runCarina(const QStringList &arguments)
 {
-    QProcess process;
-    process.start(QStringLiteral(CARINA_EXECUTABLE), arguments);
-    Run run;
-    if (!process.waitForFinished(300000)) {
-        process.kill();
-        process.waitForFinished();
-        run.err = QStringLiteral("carina did not finish: ") + process.errorString();
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
+    return carina::test::runProcess(QStringLiteral(CARINA_EXECUTABLE), arguments, 300000);
 }
 
 QString anchorData()

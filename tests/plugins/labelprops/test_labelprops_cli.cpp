@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Carina contributors
 // `carina --headless labelprops` against scikit-image's regionprops_table as the anchor
 // (../shared/anchors/wf6_label_props.py) computes it, on the anchors' coins, cells and brain.
+#include "CarinaProcess.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -44,17 +46,11 @@ Csv readCsv(const QString &path)
 // Runs a program; "" on success, else what went wrong.
 QString run(const QString &program, const QStringList &arguments, int timeoutMs, QByteArray *out = nullptr)
 {
-    QProcess p;
-    p.start(program, arguments);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        return program + " did not finish: " + p.errorString();
-    }
+    const carina::test::CarinaRun r = carina::test::runProcess(program, arguments, timeoutMs);
     if (out)
-        *out = p.readAllStandardOutput();
-    if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
-        return program + " " + arguments.join(' ') + " failed: " + QString::fromUtf8(p.readAllStandardError());
+        *out = r.out.toUtf8();
+    if (r.exitCode != 0)
+        return program + " " + arguments.join(' ') + " failed: " + r.err;
     return {};
 }
 
@@ -124,19 +120,16 @@ private slots:
     void bad_input_gets_a_clear_message()
     {
         QTemporaryDir dir;
-        QProcess p;
-        p.start(QStringLiteral(CARINA_EXECUTABLE), {"--headless", "labelprops", dir.filePath("none.npy"), "--csv", dir.filePath("x.csv")});
-        QVERIFY(p.waitForFinished(60000));
-        QCOMPARE(p.exitCode(), 1);
-        QVERIFY(p.readAllStandardError().contains("none.npy"));
-        p.start(QStringLiteral(CARINA_EXECUTABLE), {"--headless", "labelprops", dir.filePath("none.npy")});
-        QVERIFY(p.waitForFinished(60000));
-        QCOMPARE(p.exitCode(), 1);
-        QVERIFY(p.readAllStandardError().contains("--csv"));
-        p.start(QStringLiteral(CARINA_EXECUTABLE), {"--headless", "labelprops", "x.npy", "--threshold", "high", "--csv", "x.csv"});
-        QVERIFY(p.waitForFinished(60000));
-        QCOMPARE(p.exitCode(), 1);
-        QVERIFY(p.readAllStandardError().contains("--threshold"));
+        const QString carina = QStringLiteral(CARINA_EXECUTABLE);
+        carina::test::CarinaRun r = carina::test::runProcess(carina, {"--headless", "labelprops", dir.filePath("none.npy"), "--csv", dir.filePath("x.csv")}, 60000);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("none.npy"));
+        r = carina::test::runProcess(carina, {"--headless", "labelprops", dir.filePath("none.npy")}, 60000);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("--csv"));
+        r = carina::test::runProcess(carina, {"--headless", "labelprops", "x.npy", "--threshold", "high", "--csv", "x.csv"}, 60000);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("--threshold"));
     }
 };
 
