@@ -13,6 +13,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <array>
 #include <exception>
 #include <functional>
 
@@ -36,11 +37,17 @@ const QString kRightName = QStringLiteral("Right lung");
 const QString kLeftName = QStringLiteral("Left lung");
 const QString kIsoName = QStringLiteral("CT surface");
 
+std::array<float, 3> rgbF(const QColor &colour)
+{
+    return {float(colour.redF()), float(colour.greenF()), float(colour.blueF())};
+}
+
 } // namespace
 
 LungMeshController::LungMeshController(Document *document, QObject *parent)
-    : QObject(parent), m_document(document), m_rightColour(toQColor(LabelTable::defaultColour(algo::kRightLungLabel))),
-      m_leftColour(toQColor(LabelTable::defaultColour(algo::kLeftLungLabel)))
+    : QObject(parent), m_document(document),
+      m_right{kRightName, toQColor(LabelTable::defaultColour(algo::kRightLungLabel))},
+      m_left{kLeftName, toQColor(LabelTable::defaultColour(algo::kLeftLungLabel))}
 {
     if (m_document)
         connect(m_document, &Document::imageChanged, this, &LungMeshController::onImageChanged);
@@ -192,16 +199,16 @@ void LungMeshController::onFinished(quint64 generation, std::shared_ptr<LungMesh
 
     auto labels = std::make_shared<LabelVolume>(m_result->segmentation.labels);
     labels->table().set({algo::kRightLungLabel, "Right lung",
-                         {std::uint8_t(m_rightColour.red()), std::uint8_t(m_rightColour.green()), std::uint8_t(m_rightColour.blue())},
+                         {std::uint8_t(m_right.colour.red()), std::uint8_t(m_right.colour.green()), std::uint8_t(m_right.colour.blue())},
                          true});
     labels->table().set({algo::kLeftLungLabel, "Left lung",
-                         {std::uint8_t(m_leftColour.red()), std::uint8_t(m_leftColour.green()), std::uint8_t(m_leftColour.blue())},
+                         {std::uint8_t(m_left.colour.red()), std::uint8_t(m_left.colour.green()), std::uint8_t(m_left.colour.blue())},
                          true});
     if (const int old = m_document->findLayer(kLayerName); old >= 0)
         m_document->removeLayer(old);
     m_document->addLayer(kLayerName, labels, 0.4);
-    pushMesh(m_result->right, m_rightColour, m_rightOpacity, m_rightVisible);
-    pushMesh(m_result->left, m_leftColour, m_leftOpacity, m_leftVisible);
+    pushMesh(m_result->right, m_right.colour, m_right.opacity, m_right.visible);
+    pushMesh(m_result->left, m_left.colour, m_left.opacity, m_left.visible);
     if (const int old = m_document->findMesh(kIsoName); old >= 0 && !m_result->isoSurface)
         m_document->removeMesh(old);
     if (m_result->isoSurface)
@@ -253,7 +260,7 @@ void LungMeshController::onImageChanged()
 void LungMeshController::pushMesh(const Mesh &mesh, const QColor &colour, double opacity, bool visible)
 {
     auto copy = std::make_shared<Mesh>(mesh);
-    copy->colour = {float(colour.redF()), float(colour.greenF()), float(colour.blueF())};
+    copy->colour = rgbF(colour);
     copy->opacity = float(opacity);
     copy->visible = visible;
     m_document->setMesh(copy);
@@ -268,8 +275,7 @@ void LungMeshController::updateMesh(const QString &name, const QColor &colour, d
     if (index < 0)
         return;
     const std::shared_ptr<const Mesh> current = m_document->mesh(index);
-    const std::array<float, 3> rgb = {float(colour.redF()), float(colour.greenF()), float(colour.blueF())};
-    if (current->colour != rgb) {
+    if (current->colour != rgbF(colour)) {
         // Colour has no setter in the document: the mesh is replaced by a recoloured copy.
         pushMesh(*current, colour, opacity, visible);
         return;
@@ -278,55 +284,37 @@ void LungMeshController::updateMesh(const QString &name, const QColor &colour, d
     m_document->setMeshVisible(index, visible);
 }
 
-void LungMeshController::setRightColour(const QColor &colour)
+void LungMeshController::setLookColour(LungLook &look, const QColor &colour)
 {
-    if (!colour.isValid() || colour == m_rightColour)
+    if (!colour.isValid() || colour == look.colour)
         return;
-    m_rightColour = colour;
-    updateMesh(kRightName, m_rightColour, m_rightOpacity, m_rightVisible);
+    look.colour = colour;
+    updateMesh(look.meshName, look.colour, look.opacity, look.visible);
 }
 
-void LungMeshController::setLeftColour(const QColor &colour)
-{
-    if (!colour.isValid() || colour == m_leftColour)
-        return;
-    m_leftColour = colour;
-    updateMesh(kLeftName, m_leftColour, m_leftOpacity, m_leftVisible);
-}
-
-void LungMeshController::setRightOpacity(double opacity)
+void LungMeshController::setLookOpacity(LungLook &look, double opacity)
 {
     opacity = std::clamp(opacity, 0.0, 1.0);
-    if (opacity == m_rightOpacity)
+    if (opacity == look.opacity)
         return;
-    m_rightOpacity = opacity;
-    updateMesh(kRightName, m_rightColour, m_rightOpacity, m_rightVisible);
+    look.opacity = opacity;
+    updateMesh(look.meshName, look.colour, look.opacity, look.visible);
 }
 
-void LungMeshController::setLeftOpacity(double opacity)
+void LungMeshController::setLookVisible(LungLook &look, bool visible)
 {
-    opacity = std::clamp(opacity, 0.0, 1.0);
-    if (opacity == m_leftOpacity)
+    if (visible == look.visible)
         return;
-    m_leftOpacity = opacity;
-    updateMesh(kLeftName, m_leftColour, m_leftOpacity, m_leftVisible);
+    look.visible = visible;
+    updateMesh(look.meshName, look.colour, look.opacity, look.visible);
 }
 
-void LungMeshController::setRightVisible(bool visible)
-{
-    if (visible == m_rightVisible)
-        return;
-    m_rightVisible = visible;
-    updateMesh(kRightName, m_rightColour, m_rightOpacity, m_rightVisible);
-}
-
-void LungMeshController::setLeftVisible(bool visible)
-{
-    if (visible == m_leftVisible)
-        return;
-    m_leftVisible = visible;
-    updateMesh(kLeftName, m_leftColour, m_leftOpacity, m_leftVisible);
-}
+void LungMeshController::setRightColour(const QColor &colour) { setLookColour(m_right, colour); }
+void LungMeshController::setLeftColour(const QColor &colour) { setLookColour(m_left, colour); }
+void LungMeshController::setRightOpacity(double opacity) { setLookOpacity(m_right, opacity); }
+void LungMeshController::setLeftOpacity(double opacity) { setLookOpacity(m_left, opacity); }
+void LungMeshController::setRightVisible(bool visible) { setLookVisible(m_right, visible); }
+void LungMeshController::setLeftVisible(bool visible) { setLookVisible(m_left, visible); }
 
 void LungMeshController::setIsoVisible(bool visible)
 {
@@ -393,24 +381,24 @@ bool LungMeshController::writeExport(const QString &pathOrUrl, const std::functi
 
 bool LungMeshController::exportMeshes(const QString &pathOrUrl)
 {
-    if (m_result && !m_rightVisible && !m_leftVisible && !(m_result->isoSurface && m_isoVisible)) {
+    if (m_result && !m_right.visible && !m_left.visible && !(m_result->isoSurface && m_isoVisible)) {
         setError(tr("Every mesh is hidden: show a lung to export it."));
         return false;
     }
     return writeExport(pathOrUrl, [this](const std::string &path) {
         std::vector<Mesh> meshes;
-        if (m_rightVisible)
+        if (m_right.visible)
             meshes.push_back(m_result->right);
-        if (m_leftVisible)
+        if (m_left.visible)
             meshes.push_back(m_result->left);
         if (m_result->isoSurface && m_isoVisible)
             meshes.push_back(*m_result->isoSurface);
         std::vector<const Mesh *> pointers;
         for (Mesh &mesh : meshes) {
             if (mesh.name == kLeftName.toStdString())
-                mesh.colour = {float(m_leftColour.redF()), float(m_leftColour.greenF()), float(m_leftColour.blueF())};
+                mesh.colour = rgbF(m_left.colour);
             else if (mesh.name == kRightName.toStdString())
-                mesh.colour = {float(m_rightColour.redF()), float(m_rightColour.greenF()), float(m_rightColour.blueF())};
+                mesh.colour = rgbF(m_right.colour);
             pointers.push_back(&mesh);
         }
         io::writeMeshes(pointers, path);

@@ -99,17 +99,17 @@ public:
     int triangleCount() const;
     const std::optional<LungMeshResult> &result() const { return m_result; }
 
-    QColor rightColour() const { return m_rightColour; }
+    QColor rightColour() const { return m_right.colour; }
     void setRightColour(const QColor &colour);
-    QColor leftColour() const { return m_leftColour; }
+    QColor leftColour() const { return m_left.colour; }
     void setLeftColour(const QColor &colour);
-    double rightOpacity() const { return m_rightOpacity; }
+    double rightOpacity() const { return m_right.opacity; }
     void setRightOpacity(double opacity);
-    double leftOpacity() const { return m_leftOpacity; }
+    double leftOpacity() const { return m_left.opacity; }
     void setLeftOpacity(double opacity);
-    bool rightVisible() const { return m_rightVisible; }
+    bool rightVisible() const { return m_right.visible; }
     void setRightVisible(bool visible);
-    bool leftVisible() const { return m_leftVisible; }
+    bool leftVisible() const { return m_left.visible; }
     void setLeftVisible(bool visible);
     bool isoVisible() const { return m_isoVisible; }
     void setIsoVisible(bool visible);
@@ -151,6 +151,17 @@ private:
     void onImageChanged();
     void setError(const QString &error);
     void setStatus(const QString &status);
+    /// How one lung's mesh is shown; both lungs go through the same setters below.
+    struct LungLook
+    {
+        QString meshName;
+        QColor colour;
+        double opacity = 0.5;
+        bool visible = true;
+    };
+    void setLookColour(LungLook &look, const QColor &colour);
+    void setLookOpacity(LungLook &look, double opacity);
+    void setLookVisible(LungLook &look, bool visible);
     void pushMesh(const Mesh &mesh, const QColor &colour, double opacity, bool visible);
     void updateMesh(const QString &name, const QColor &colour, double opacity, bool visible);
     /// The shared part of every export: needs a result, maps a file URL to a path, reports
@@ -169,12 +180,8 @@ private:
     std::optional<LungMeshResult> m_result;
     const void *m_resultImage = nullptr; ///< the loaded voxels the result belongs to
     const void *m_taskImage = nullptr;   ///< the loaded voxels the running task works on
-    QColor m_rightColour;
-    QColor m_leftColour;
-    double m_rightOpacity = 0.5;
-    double m_leftOpacity = 0.5;
-    bool m_rightVisible = true;
-    bool m_leftVisible = true;
+    LungLook m_right;
+    LungLook m_left;
     bool m_isoVisible = true;
     double m_isoOpacity = 0.25;
     bool m_showMaskedCt = false;
