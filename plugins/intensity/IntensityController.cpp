@@ -189,7 +189,11 @@ void IntensityController::refresh()
         }
         return outcome;
     }).then(this, [this, generation](const Outcome &outcome) {
-        finish(generation, outcome.histogram, outcome.error, outcome.canceled);
+        // Qt 6.4 runs this at once when the task finished before then() was attached, i.e.
+        // inside refresh(): queue it, so a newer request made in the same turn supersedes it.
+        QMetaObject::invokeMethod(this, [this, generation, outcome] {
+            finish(generation, outcome.histogram, outcome.error, outcome.canceled);
+        }, Qt::QueuedConnection);
     });
 }
 
