@@ -3,6 +3,7 @@
 #include "HeadlessCommands.h"
 
 #include <carina/PluginHost.h>
+#include <carina/ProcessMemory.h>
 #include <carina/Version.h>
 
 #include <QCommandLineParser>
@@ -78,6 +79,7 @@ QString commandsHelp(const std::vector<HeadlessCommand> &commands, std::size_t b
 
 int main(int argc, char **argv)
 {
+    carina::applyProcessMemoryPolicy();
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);

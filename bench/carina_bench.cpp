@@ -10,6 +10,8 @@
 // is released before the next run starts.
 #include "BenchSupport.h"
 
+#include <carina/ProcessMemory.h>
+
 #include <iostream>
 #include <stdexcept>
 #include <string>
@@ -31,6 +33,8 @@ int usage(int code)
 
 int main(int argc, char **argv)
 {
+    // The heap behaves as in the app (app/main.cpp), so the timings and the memory row are the app's.
+    carina::applyProcessMemoryPolicy();
     Options o;
     for (int a = 1; a < argc; ++a) {
         const std::string arg = argv[a];

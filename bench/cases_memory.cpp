@@ -9,13 +9,12 @@
 #include <carina/Document.h>
 #include <carina/LabelVolume.h>
 #include <carina/Mesh.h>
+#include <carina/ProcessMemory.h>
 #include <carina/Volume.h>
 #include <carina/algo/LungSegmentation.h>
 #include <carina/algo/MarchingCubes.h>
 #include <carina/algo/SliceRender.h>
 #include <carina/io/VolumeReader.h>
-
-#include <malloc.h>
 
 #include <chrono>
 #include <cstdio>
@@ -107,8 +106,8 @@ void benchMemory(const Options &o, const std::string &caseName)
     const Timing t = timeRuns(1, 0, [&] {
         for (int c = 0; c < cycles; ++c) {
             triangles = cycle(path, document);
-            // glibc keeps freed pages in its arenas; give them back so RSS shows what is live.
-            malloc_trim(0);
+            // What the shell does after an image is replaced or closed.
+            releaseFreedMemory();
             rss.push_back(residentMiB());
             std::fprintf(stderr, "memory: cycle %d/%d: RSS %.1f MiB\n", c + 1, cycles, rss.back());
         }

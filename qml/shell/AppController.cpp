@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Carina contributors
 #include "AppController.h"
 
+#include <carina/ProcessMemory.h>
 #include <carina/io/IoError.h>
 #include <carina/io/LocalPath.h>
 #include <carina/io/VolumeReader.h>
@@ -61,6 +62,8 @@ AppController::AppController(const PluginHost *host, QObject *parent)
     m_plugins->reset(host);
     m_recentFiles = QSettings().value(QLatin1String(kRecentKey)).toStringList();
     connect(m_document, &Document::imageChanged, this, &AppController::unitsChanged);
+    // Queued: the previous scan's buffers are freed once every handler has let go of them.
+    connect(m_document, &Document::imageChanged, this, [] { carina::releaseFreedMemory(); }, Qt::QueuedConnection);
     m_session = new SessionController(this, this);
 }
 
