@@ -23,4 +23,4 @@ cmake -S "$source_dir" -B "$build_dir" -G Ninja \
   -DCMAKE_EXE_LINKER_FLAGS="$link" -DCMAKE_SHARED_LINKER_FLAGS="$link" \
   -DCARINA_BUILD_GUI=OFF -DCARINA_BUILD_TESTS=OFF -DCARINA_BUILD_FUZZERS=ON
 cmake --build "$build_dir" -j "$jobs" --target \
-  carina-dicom-worker fuzz_nifti fuzz_nifti_gz fuzz_image fuzz_read_volume fuzz_dicom fuzz_session
+  carina-dicom-worker fuzz_nifti fuzz_nifti_gz fuzz_image fuzz_read_volume fuzz_dicom fuzz_dicom_worker fuzz_session

@@ -108,6 +108,45 @@ LoadResult loadLargest(const std::string &path, double *seconds = nullptr)
     return result;
 }
 
+/// A minimal explicit-VR little-endian file with Float Pixel Data (7fe0,0008): 2x2 values.
+std::string floatPixelFile(const std::vector<float> &values)
+{
+    std::string out(128, '\0');
+    out += "DICM";
+    auto element = [&out](std::uint16_t group, std::uint16_t elem, const char *vr, const std::string &value) {
+        auto u16 = [&out](unsigned v) { out += char(v & 0xff); out += char((v >> 8) & 0xff); };
+        u16(group);
+        u16(elem);
+        out += vr;
+        const bool longLength = std::strcmp(vr, "OF") == 0 || std::strcmp(vr, "OB") == 0;
+        if (longLength) {
+            u16(0);
+            u16(unsigned(value.size()) & 0xffff);
+            u16(unsigned(value.size()) >> 16);
+        } else {
+            u16(unsigned(value.size()));
+        }
+        out += value;
+    };
+    auto us = [](unsigned v) { return std::string{char(v & 0xff), char(v >> 8)}; };
+    const std::string syntax("1.2.840.10008.1.2.1\0", 20);
+    element(0x0002, 0x0010, "UI", syntax);
+    element(0x0008, 0x0060, "CS", "MR");
+    element(0x0020, 0x000e, "UI", std::string("1.2.3.4.5.6.7.8\0", 16));
+    element(0x0020, 0x0032, "DS", "0\\0\\0 ");
+    element(0x0020, 0x0037, "DS", "1\\0\\0\\0\\1\\0 ");
+    element(0x0028, 0x0002, "US", us(1));
+    element(0x0028, 0x0004, "CS", "MONOCHROME2 ");
+    element(0x0028, 0x0010, "US", us(2));
+    element(0x0028, 0x0011, "US", us(2));
+    element(0x0028, 0x0030, "DS", "0.5\\0.5 ");
+    element(0x0028, 0x0100, "US", us(32));
+    std::string pixels(values.size() * sizeof(float), '\0');
+    std::memcpy(pixels.data(), values.data(), pixels.size());
+    element(0x7fe0, 0x0008, "OF", pixels);
+    return out;
+}
+
 } // namespace
 
 class TestDicomSeries : public QObject
@@ -422,6 +461,21 @@ private slots:
         // The pool recovers: a good series still loads after the crashes.
         if (fs::exists(kLung))
             QCOMPARE(loadLargest(kLung).volume.dims()[2], 30);
+    }
+
+    void float_pixel_data_keeps_its_fractions()
+    {
+        // Float Pixel Data went through the integer stored-value step, which cut 0.25 to 0 (and
+        // was undefined behaviour for values past int64; found by fuzz_dicom_worker).
+        QTemporaryDir dir;
+        const std::vector<float> values{0.25f, -1.5f, 3.75f, 1.75e26f};
+        const std::string path = dir.filePath("float.dcm").toStdString();
+        std::ofstream(path, std::ios::binary) << floatPixelFile(values);
+        const LoadResult r = loadLargest(path);
+        QCOMPARE(r.volume.type(), VoxelType::Float32);
+        QCOMPARE(r.volume.dims(), (Dims{2, 2, 1}));
+        for (int n = 0; n < 4; ++n)
+            QCOMPARE(r.volume.data<float>()[n], values[std::size_t(n)]);
     }
 
     void compressed_and_multiframe_files_decode()

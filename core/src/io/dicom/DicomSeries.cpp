@@ -160,51 +160,13 @@ std::string sourceOf(const std::vector<std::string> &files)
     return common.string();
 }
 
-const char *outputTypeName(VoxelType type)
-{
-    switch (type) {
-    case VoxelType::UInt8: return "u8";
-    case VoxelType::UInt16: return "u16";
-    case VoxelType::Float32: return "f32";
-    case VoxelType::Int16: return "i16";
-    }
-    return "i16";
-}
-
 /// Decodes the planned slices into shared memory. Returns false when a value did not fit the
 /// chosen int16 (the caller redoes it in float32).
 bool decodeInto(const detail::SharedMemory &memory, const detail::DicomVolumePlan &plan, VoxelType type,
                 const std::vector<std::string> &files, const std::vector<DicomFileHeader> &headers, const TaskContext &context,
                 double progressBegin, double progressEnd)
 {
-    const std::size_t sliceBytes = std::size_t(plan.geometry.dims[0]) * std::size_t(plan.geometry.dims[1])
-        * std::size_t(plan.channels) * voxelTypeSize(type);
-    // One task per file; big uncompressed multi-frame files are split so all workers share them
-    // (a compressed file is decoded whole by GDCM, so it stays one task).
-    std::map<std::size_t, std::vector<std::pair<int, int>>> byFile; // file -> (frame, slice)
-    for (std::size_t k = 0; k < plan.slices.size(); ++k)
-        byFile[plan.slices[k].file].push_back({plan.slices[k].frame, int(k)});
-    std::vector<DicomDecodeTask> taskList;
-    constexpr std::size_t chunk = 16;
-    for (auto &[file, pairs] : byFile) {
-        const bool splittable = headers[file].pixelOffset >= 0;
-        for (std::size_t begin = 0; begin < pairs.size(); begin += splittable ? chunk : pairs.size()) {
-            DicomDecodeTask t;
-            t.file = files[file];
-            t.header = headers[file];
-            t.header.framePositions.clear(); // the worker does not need them; keeps the line short
-            const std::size_t end = splittable ? std::min(pairs.size(), begin + chunk) : pairs.size();
-            for (std::size_t i = begin; i < end; ++i) {
-                t.frames.push_back(pairs[i].first);
-                t.slices.push_back(pairs[i].second);
-            }
-            t.outputType = outputTypeName(type);
-            t.channels = plan.channels;
-            t.sliceBytes = (long long)sliceBytes;
-            t.volumeBytes = (long long)memory.size();
-            taskList.push_back(std::move(t));
-        }
-    }
+    const std::vector<DicomDecodeTask> taskList = detail::planDecodeTasks(plan, type, files, headers, memory.size());
     std::vector<std::string> tasks;
     std::size_t mostFrames = 0;
     for (const DicomDecodeTask &t : taskList) {

@@ -54,6 +54,18 @@ bool isIntegral(double v)
     return std::abs(v) < 1e9 && std::abs(v - std::round(v)) < 1e-9;
 }
 
+
+const char *outputTypeName(VoxelType type)
+{
+    switch (type) {
+    case VoxelType::UInt8: return "u8";
+    case VoxelType::UInt16: return "u16";
+    case VoxelType::Float32: return "f32";
+    case VoxelType::Int16: return "i16";
+    }
+    return "i16";
+}
+
 } // namespace
 
 DicomVolumePlan planDicomVolume(const std::vector<std::string> &files, const std::vector<DicomFileHeader> &headers)
@@ -249,6 +261,40 @@ DicomVolumePlan planDicomVolume(const std::vector<std::string> &files, const std
     plan.type = integral ? VoxelType::Int16 : VoxelType::Float32;
     plan.int16Unproven = integral && !provenInt16;
     return plan;
+}
+
+std::vector<DicomDecodeTask> planDecodeTasks(const DicomVolumePlan &plan, VoxelType type, const std::vector<std::string> &files,
+                                             const std::vector<DicomFileHeader> &headers, std::size_t volumeBytes)
+{
+    const std::size_t sliceBytes = std::size_t(plan.geometry.dims[0]) * std::size_t(plan.geometry.dims[1])
+        * std::size_t(plan.channels) * voxelTypeSize(type);
+    // One task per file; big uncompressed multi-frame files are split so all workers share them
+    // (a compressed file is decoded whole by GDCM, so it stays one task).
+    std::map<std::size_t, std::vector<std::pair<int, int>>> byFile; // file -> (frame, slice)
+    for (std::size_t k = 0; k < plan.slices.size(); ++k)
+        byFile[plan.slices[k].file].push_back({plan.slices[k].frame, int(k)});
+    std::vector<DicomDecodeTask> tasks;
+    constexpr std::size_t chunk = 16;
+    for (auto &[file, pairs] : byFile) {
+        const bool splittable = headers[file].pixelOffset >= 0;
+        for (std::size_t begin = 0; begin < pairs.size(); begin += splittable ? chunk : pairs.size()) {
+            DicomDecodeTask t;
+            t.file = files[file];
+            t.header = headers[file];
+            t.header.framePositions.clear(); // the worker does not need them; keeps the line short
+            const std::size_t end = splittable ? std::min(pairs.size(), begin + chunk) : pairs.size();
+            for (std::size_t i = begin; i < end; ++i) {
+                t.frames.push_back(pairs[i].first);
+                t.slices.push_back(pairs[i].second);
+            }
+            t.outputType = outputTypeName(type);
+            t.channels = plan.channels;
+            t.sliceBytes = (long long)sliceBytes;
+            t.volumeBytes = (long long)volumeBytes;
+            tasks.push_back(std::move(t));
+        }
+    }
+    return tasks;
 }
 
 } // namespace carina::io::detail

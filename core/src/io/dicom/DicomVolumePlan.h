@@ -36,4 +36,8 @@ struct DicomVolumePlan
 /// LPS geometry. Throws IoError for mixed sizes, orientations or pixel kinds, naming files.
 DicomVolumePlan planDicomVolume(const std::vector<std::string> &files, const std::vector<DicomFileHeader> &headers);
 
+/// The workers' decode tasks for `plan` with voxels of `type`, into a volume of `volumeBytes`.
+std::vector<DicomDecodeTask> planDecodeTasks(const DicomVolumePlan &plan, VoxelType type, const std::vector<std::string> &files,
+                                             const std::vector<DicomFileHeader> &headers, std::size_t volumeBytes);
+
 } // namespace carina::io::detail

@@ -19,6 +19,7 @@ target_link_libraries(carina_core PRIVATE ${CMAKE_DL_LIBS} rt)
 # The worker links GDCM only (no Qt): it must start in a few milliseconds.
 add_executable(carina-dicom-worker
   ${CARINA_DICOM_DIR}/DicomWorkerMain.cpp
+  ${CARINA_DICOM_DIR}/DicomWorkerTasks.cpp
   ${CARINA_DICOM_DIR}/DicomRecord.cpp
   ${CARINA_DICOM_DIR}/DicomFileHeader.cpp)
 target_include_directories(carina-dicom-worker PRIVATE ${PROJECT_SOURCE_DIR}/core/src ${GDCM_INCLUDE_DIRS})
