@@ -33,17 +33,6 @@ using namespace carina::bench;
 
 namespace {
 
-// VmRSS of this process in MiB, as the kernel counts it (what `top` shows).
-double residentMiB()
-{
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("VmRSS:", 0) == 0)
-            return std::stod(line.substr(6)) / 1024.0; // kB
-    return 0.0;
-}
-
 // The largest scan among the shared CT samples (by bytes on disk).
 std::string largestSample(const std::string &sharedCt)
 {
@@ -99,7 +88,7 @@ void benchMemory(const Options &o, const std::string &caseName)
         return;
     }
     const int cycles = o.repeat ? o.repeat : 50;
-    const double before = residentMiB();
+    const double before = residentMemoryMiB();
     std::vector<double> rss;
     std::size_t triangles = 0;
     Document document;
@@ -108,7 +97,7 @@ void benchMemory(const Options &o, const std::string &caseName)
             triangles = cycle(path, document);
             // What the shell does after an image is replaced or closed.
             releaseFreedMemory();
-            rss.push_back(residentMiB());
+            rss.push_back(residentMemoryMiB());
             std::fprintf(stderr, "memory: cycle %d/%d: RSS %.1f MiB\n", c + 1, cycles, rss.back());
         }
     });

@@ -20,4 +20,8 @@ CARINA_CORE_EXPORT void applyProcessMemoryPolicy();
 /// replaced or closed, not inside loops.
 CARINA_CORE_EXPORT void releaseFreedMemory();
 
+/// This process's resident memory in MiB, as the kernel counts it (VmRSS, what `top` shows);
+/// 0 when /proc cannot tell.
+CARINA_CORE_EXPORT double residentMemoryMiB();
+
 } // namespace carina

@@ -9,23 +9,12 @@
 #include <QTest>
 
 #include <cstring>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 namespace {
-
-double residentMiB()
-{
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("VmRSS:", 0) == 0)
-            return std::stod(line.substr(6)) / 1024.0;
-    return 0.0;
-}
 
 // One "processing" cycle: two threads each build and drop temporaries from 1 to 6 MiB, the way
 // the parallel algorithms' per-slab buffers grow.
@@ -69,11 +58,11 @@ private slots:
 
     void memory_returns_after_each_cycle()
     {
-        const double before = residentMiB();
+        const double before = carina::residentMemoryMiB();
         for (int cycle = 1; cycle <= 10; ++cycle) {
             processingCycle();
             carina::releaseFreedMemory();
-            const double after = residentMiB();
+            const double after = carina::residentMemoryMiB();
             // Each cycle drops everything it made: what stays is page-granular noise, not the
             // 4-6 MiB per thread a kept arena top holds.
             QVERIFY2(after - before < 1.5,

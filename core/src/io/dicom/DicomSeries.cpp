@@ -160,12 +160,13 @@ std::string sourceOf(const std::vector<std::string> &files)
     return common.string();
 }
 
-/// Decodes the planned slices into shared memory. Returns false when a value did not fit the
-/// chosen int16 (the caller redoes it in float32).
-bool decodeInto(const detail::SharedMemory &memory, const detail::DicomVolumePlan &plan, VoxelType type,
-                const std::vector<std::string> &files, const std::vector<DicomFileHeader> &headers, const TaskContext &context,
-                double progressBegin, double progressEnd)
+/// Decodes the planned slices into shared memory; partOfSlice[k] says which part holds slice k.
+/// Returns false when a value did not fit the chosen int16 (the caller redoes it in float32).
+bool decodeInto(const detail::SharedMemory &memory, std::vector<int> &partOfSlice, const detail::DicomVolumePlan &plan,
+                VoxelType type, const std::vector<std::string> &files, const std::vector<DicomFileHeader> &headers,
+                const TaskContext &context, double progressBegin, double progressEnd)
 {
+    partOfSlice.assign(plan.slices.size(), 0);
     const std::vector<DicomDecodeTask> taskList = detail::planDecodeTasks(plan, type, files, headers, memory.size());
     std::vector<std::string> tasks;
     std::size_t mostFrames = 0;
@@ -177,7 +178,7 @@ bool decodeInto(const detail::SharedMemory &memory, const detail::DicomVolumePla
     DicomWorkerPool::Run options;
     options.mode = DicomWorkerPool::Mode::Decode;
     options.workers = workerCount(tasks.size());
-    options.sharedFd = memory.fd();
+    options.sharedFds = memory.fds();
     options.inFlight = 3;
     // A huge compressed multi-frame file may legitimately take a while in one go.
     options.watchdog = std::chrono::milliseconds(15000 + 50 * (long long)mostFrames);
@@ -190,6 +191,8 @@ bool decodeInto(const detail::SharedMemory &memory, const detail::DicomVolumePla
                 throw IoError(outcomeProblem(taskList[task].file, outcome));
             if (outcome.text.find("fits=0") != std::string::npos)
                 fits = false;
+            for (int slice : taskList[task].slices)
+                partOfSlice[std::size_t(slice)] = outcome.slot % memory.parts();
             slicesDone += taskList[task].frames.size();
             context.progress(progressBegin + (progressEnd - progressBegin) * double(slicesDone) / double(plan.slices.size()),
                              "Decoding DICOM images");
@@ -278,14 +281,18 @@ LoadResult loadDicomSeries(const DicomSeriesInfo &series, const TaskContext &con
     const detail::DicomVolumePlan plan = detail::planDicomVolume(series.files, headers);
     VoxelType type = plan.type;
     const auto bytesFor = [&](VoxelType t) { return plan.geometry.voxelCount() * std::size_t(plan.channels) * voxelTypeSize(t); };
-    auto memory = std::make_unique<detail::SharedMemory>(bytesFor(type));
-    if (!decodeInto(*memory, plan, type, series.files, headers, context, decodeBegin, 1.0)) {
+    const auto sliceBytesFor = [&](VoxelType t) { return bytesFor(t) / std::max<std::size_t>(1, plan.slices.size()); };
+    // One part per worker where slices are whole pages (see SharedMemory).
+    const auto partsFor = [&](VoxelType t) { return detail::SharedMemory::canSplit(sliceBytesFor(t)) ? workerCount(plan.slices.size()) : 1; };
+    auto memory = std::make_unique<detail::SharedMemory>(bytesFor(type), partsFor(type));
+    std::vector<int> partOfSlice;
+    if (!decodeInto(*memory, partOfSlice, plan, type, series.files, headers, context, decodeBegin, 1.0)) {
         // Integral rescale, but some value left the int16 range: float32 keeps them all exactly.
         type = VoxelType::Float32;
-        memory = std::make_unique<detail::SharedMemory>(bytesFor(type));
-        decodeInto(*memory, plan, type, series.files, headers, context, decodeBegin, 1.0);
+        memory = std::make_unique<detail::SharedMemory>(bytesFor(type), partsFor(type));
+        decodeInto(*memory, partOfSlice, plan, type, series.files, headers, context, decodeBegin, 1.0);
     }
-    std::shared_ptr<void> mapping = memory->map();
+    std::shared_ptr<void> mapping = memory->map(partOfSlice, sliceBytesFor(type));
     void *data = mapping.get();
     LoadResult result{Volume(type, plan.geometry, plan.channels, std::move(mapping), data), plan.warnings};
     ImageInfo &info = result.volume.info();

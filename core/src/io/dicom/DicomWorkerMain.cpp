@@ -132,14 +132,19 @@ private:
 void limitMemoryForTask(const std::string &file, unsigned long long decodedBytes)
 {
 #ifndef CARINA_WORKER_UNDER_ASAN
-    unsigned long long pages = 0;
-    std::ifstream("/proc/self/statm") >> pages;
-    const unsigned long long inUse = pages * (unsigned long long)::sysconf(_SC_PAGESIZE);
+    // Address space at start-up (libraries, GDCM's dictionaries): read once, it costs more
+    // than a small header pass.
+    static const unsigned long long startup = [] {
+        unsigned long long pages = 0;
+        std::ifstream("/proc/self/statm") >> pages;
+        return pages * (unsigned long long)::sysconf(_SC_PAGESIZE);
+    }();
     struct stat st {};
     const unsigned long long fileBytes = ::stat(file.c_str(), &st) == 0 ? (unsigned long long)st.st_size : 0;
-    // The file read whole, the decoded frames with GDCM's conversion copies, and room for
-    // the decoders' own tables and the thread arenas glibc reserves.
-    const unsigned long long budget = inUse + (512ull << 20) + 3 * fileBytes + 4 * decodedBytes;
+    // The file read whole, the decoded frames with GDCM's conversion copies, and room for the
+    // heap kept between tasks (up to M_TRIM_THRESHOLD), the decoders' tables and the thread
+    // arenas glibc reserves.
+    const unsigned long long budget = startup + (1ull << 30) + 3 * fileBytes + 4 * decodedBytes;
     rlimit limit {};
     if (::getrlimit(RLIMIT_AS, &limit) != 0)
         return;

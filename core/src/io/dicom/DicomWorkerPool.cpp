@@ -32,6 +32,7 @@ struct DicomWorkerPool::Worker
     std::string stderrTail;
     std::deque<std::size_t> sent; ///< tasks handed over and not finished, in order
     long long begun = -1;         ///< the task the worker announced and is working on
+    int slot = 0;                 ///< its place in the current run (see Run::sharedFds)
     bool everBegun = false;
     bool killedByUs = false;
     Clock::time_point lastActivity = Clock::now();
@@ -312,8 +313,14 @@ void DicomWorkerPool::run(const Run &options, const std::vector<std::string> &ta
         std::size_t busy = 0;
         for (const auto &w : workers)
             busy += w->sent.size();
-        while (int(workers.size()) < target && workers.size() < queue.size() + busy && !queue.empty())
+        while (int(workers.size()) < target && workers.size() < queue.size() + busy && !queue.empty()) {
             workers.push_back(take(executable));
+            // The lowest slot no live worker holds: a replacement writes where its predecessor did.
+            int slot = 0;
+            while (std::any_of(workers.begin(), workers.end() - 1, [slot](const auto &w) { return w->slot == slot; }))
+                ++slot;
+            workers.back()->slot = slot;
+        }
 
         for (std::size_t i = workers.size(); i-- > 0;) {
             Worker &w = *workers[i];
@@ -324,7 +331,8 @@ void DicomWorkerPool::run(const Run &options, const std::vector<std::string> &ta
                 if (w.sent.empty())
                     w.lastActivity = Clock::now(); // the watchdog times work, not idleness
                 w.sent.push_back(task);
-                lost = !w.send(std::to_string(task) + '\t' + taskKind + '\t' + tasks[task] + '\n', options.sharedFd);
+                const int fd = options.sharedFds.empty() ? -1 : options.sharedFds[std::size_t(w.slot) % options.sharedFds.size()];
+                lost = !w.send(std::to_string(task) + '\t' + taskKind + '\t' + tasks[task] + '\n', fd);
             }
             if (lost) {
                 bool blame = true;
@@ -382,7 +390,7 @@ void DicomWorkerPool::run(const Run &options, const std::vector<std::string> &ta
                     w.begun = -1;
                     const std::size_t tab = line.find('\t');
                     const std::string text = tab == std::string::npos ? std::string() : line.substr(tab + 1);
-                    finish(std::size_t(task), WorkerOutcome{line[0] == 'R' ? WorkerOutcome::Kind::Done : WorkerOutcome::Kind::Failed, text});
+                    finish(std::size_t(task), WorkerOutcome{line[0] == 'R' ? WorkerOutcome::Kind::Done : WorkerOutcome::Kind::Failed, text, w.slot});
                 }
             }
             if (dead) {

@@ -19,6 +19,8 @@ struct WorkerOutcome
     enum class Kind { Done, Failed, Crashed, Hung };
     Kind kind = Kind::Done;
     std::string text; ///< the worker's record (Done), its message (Failed), what happened (Crashed, Hung)
+    /// Done: the worker's slot in the run, i.e. which of Run::sharedFds it wrote into.
+    int slot = 0;
 };
 
 /// The carina-dicom-worker processes of this application, so that a file that crashes or hangs
@@ -41,7 +43,9 @@ public:
     {
         Mode mode = Mode::Scan;
         int workers = 2;
-        int sharedFd = -1; ///< Decode: sent along with every task (SCM_RIGHTS) for the worker to map
+        /// Decode: the worker in slot j gets sharedFds[j % size] with every task (SCM_RIGHTS) to
+        /// write into. One block per worker: writes to one tmpfs file serialise on its inode lock.
+        std::vector<int> sharedFds;
         std::chrono::milliseconds watchdog{15000};
         /// Tasks handed to a worker ahead of time: enough that it never waits for the
         /// application between small tasks, few enough that the load stays balanced.
