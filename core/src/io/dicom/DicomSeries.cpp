@@ -55,21 +55,6 @@ std::string outcomeProblem(const std::string &file, const WorkerOutcome &outcome
     }
 }
 
-/// Files the workers need not see: unreadable, empty or gzip-compressed ones.
-std::optional<std::string> quickReject(const std::string &file)
-{
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        return file + ": cannot open: " + std::strerror(errno);
-    unsigned char magic[2] = {};
-    in.read(reinterpret_cast<char *>(magic), 2);
-    if (in.gcount() == 0)
-        return file + ": empty file";
-    if (in.gcount() == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
-        return file + ": gzip-compressed, not DICOM as it is (decompress it first)";
-    return std::nullopt;
-}
-
 std::vector<std::string> listFiles(const std::string &path)
 {
     namespace fs = std::filesystem;
@@ -109,18 +94,11 @@ std::vector<std::optional<DicomFileHeader>> scanHeaders(const std::vector<std::s
                                                         const TaskContext &context, double progressBegin, double progressEnd)
 {
     std::vector<std::optional<DicomFileHeader>> headers(files.size());
-    std::vector<std::size_t> toScan;
+    // Task i is file i. Even empty or gzip files go to the workers: opening each one here first
+    // cost more than the workers' answer.
     std::vector<std::string> tasks;
-    for (std::size_t i = 0; i < files.size(); ++i) {
-        if (i % 256 == 255)
-            context.throwIfCanceled();
-        if (std::optional<std::string> problem = quickReject(files[i])) {
-            problems.push_back(*problem);
-            continue;
-        }
-        toScan.push_back(i);
-        tasks.push_back(detail::escapeField(files[i]));
-    }
+    for (const std::string &file : files)
+        tasks.push_back(detail::escapeField(file));
     if (tasks.empty())
         return headers;
     DicomWorkerPool::Run options;
@@ -130,8 +108,7 @@ std::vector<std::optional<DicomFileHeader>> scanHeaders(const std::vector<std::s
     std::size_t done = 0;
     DicomWorkerPool::instance().run(
         options, tasks,
-        [&](std::size_t task, const WorkerOutcome &outcome) {
-            const std::size_t file = toScan[task];
+        [&](std::size_t file, const WorkerOutcome &outcome) {
             if (outcome.kind == WorkerOutcome::Kind::Done) {
                 DicomFileHeader h = DicomFileHeader::fromRecord(outcome.text);
                 if (h.rows > 0 && h.columns > 0)

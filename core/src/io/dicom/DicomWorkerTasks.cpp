@@ -149,6 +149,15 @@ DicomFileHeader scanFile(const std::string &path)
     std::ifstream is(path, std::ios::binary);
     if (!is)
         throw Failure(std::string("cannot open: ") + std::strerror(errno));
+    // Checked here rather than by the application, which would open every file once more.
+    unsigned char magic[2] = {};
+    is.read(reinterpret_cast<char *>(magic), 2);
+    if (is.gcount() == 0)
+        throw Failure("empty file");
+    if (is.gcount() == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
+        throw Failure("gzip-compressed, not DICOM as it is (decompress it first)");
+    is.clear();
+    is.seekg(0);
     const gdcm::Tag floatData(0x7fe0, 0x0008), doubleData(0x7fe0, 0x0009), pixelData(0x7fe0, 0x0010);
     // Stop at the pixel data: the scan must not read megabytes it does not need. GDCM leaves the
     // stream right after the header (tag, VR, length) of the element it stops at; it seeks past
