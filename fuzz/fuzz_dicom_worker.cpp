@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Carina contributors
-// The DICOM worker's own code, in process, so that libFuzzer sees its coverage: the header pass,
-// the record lines it sends back (which must survive a round trip unchanged), the planner, and
-// the decode pass into memory. fuzz_dicom drives the same code through real worker processes,
+// The DICOM worker's own code, in process, so that libFuzzer sees its coverage: the header pass
+// (with its decoding of plain files), the record lines it sends back (which must survive a round
+// trip unchanged), the planner, and the decode pass into memory. fuzz_dicom drives the same code through real worker processes,
 // where it is blind to coverage and runs a few inputs per second.
 //
 // Debian's GDCM asserts on malformed input. In the app that costs one worker and the user reads
@@ -81,6 +81,16 @@ void readAsTheLoaderDoes(const std::string &path)
         header = throughTheProtocol(scanDicomFile(path));
     } catch (const DicomWorkerFailure &) {
         return; // becomes "<file>: <message>" in the scan's problems
+    }
+    // The worker's scan decodes plain files at once (into a slot of the scan's memory).
+    if (canDecodeDuringScan(header)) {
+        try {
+            const DicomDecodeTask placed = throughTheProtocol(scanDecodeTask(path, header));
+            MemorySink sink(std::size_t(placed.sliceBytes), std::size_t(placed.volumeBytes));
+            decodeDicomTask(placed, sink);
+        } catch (const DicomWorkerFailure &) {
+        } catch (const std::bad_alloc &) {
+        }
     }
     const std::vector<std::string> files{path};
     const std::vector<DicomFileHeader> headers{header};

@@ -16,7 +16,9 @@ namespace detail {
 struct DicomScannedHeaders;
 }
 
-/// One series found in a folder (no pixel data read yet). Carries no patient identity.
+/// One series found in a folder. Carries no patient identity. The scan reads no pixel data,
+/// except that of plain uncompressed files, which it already places in shared memory: when
+/// every file of the only series is such a file, loading it maps those slices and reads nothing.
 struct CARINA_CORE_EXPORT DicomSeriesInfo
 {
     std::string seriesInstanceUid;
@@ -26,8 +28,8 @@ struct CARINA_CORE_EXPORT DicomSeriesInfo
     int frameCount = 0;            ///< slices in total (multi-frame files count each frame)
     int rows = 0;
     int columns = 0;
-    /// The headers scanDicom read for `files` (opaque). loadDicomSeries uses them to skip a
-    /// second header pass; it rescans when they are missing or `files` was changed.
+    /// The headers scanDicom read for `files`, and the pixels it placed (opaque). loadDicomSeries
+    /// uses them to skip a second pass; it rescans when they are missing or `files` was changed.
     std::shared_ptr<const detail::DicomScannedHeaders> scannedHeaders;
 };
 

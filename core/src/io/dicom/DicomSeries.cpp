@@ -6,6 +6,7 @@
 #include "io/dicom/DicomRecord.h"
 #include "io/dicom/DicomVolumePlan.h"
 #include "io/dicom/DicomWorkerPool.h"
+#include "io/dicom/DicomWorkerTasks.h"
 #include "io/dicom/SharedMemory.h"
 
 #include <carina/io/IoError.h>
@@ -22,11 +23,16 @@
 namespace carina::io {
 
 namespace detail {
-/// The scan's headers of a series, parallel to DicomSeriesInfo::files.
+/// The scan's headers of a series, parallel to DicomSeriesInfo::files, and where the workers
+/// already placed the pixels of plain uncompressed files (see canDecodeDuringScan).
 struct DicomScannedHeaders
 {
     std::vector<std::string> files;
     std::vector<DicomFileHeader> headers;
+    std::shared_ptr<const SharedMemory> scanMemory; ///< one for the whole scan, shared by its series
+    std::vector<int> placedPart;    ///< per file: the part holding its int16 slice, -1 for none
+    std::vector<long long> scanSlot; ///< per file: its slot (the scan's task index)
+    std::size_t placedInScan = 0;    ///< files placed in the whole scan, all series together
 };
 } // namespace detail
 
@@ -90,9 +96,15 @@ std::vector<std::string> listFiles(const std::string &path)
 
 /// Header pass over `files` in worker processes. Returns a header per file (nullopt when the
 /// file is not a usable image; `problems` says why).
+/// With `scanMemory`, plain uncompressed files are decoded as they are scanned: placedPart[i]
+/// then says which of its parts holds file i's slice at slot i (-1: not placed).
 std::vector<std::optional<DicomFileHeader>> scanHeaders(const std::vector<std::string> &files, std::vector<std::string> &problems,
-                                                        const TaskContext &context, double progressBegin, double progressEnd)
+                                                        const TaskContext &context, double progressBegin, double progressEnd,
+                                                        const detail::SharedMemory *scanMemory = nullptr,
+                                                        std::vector<int> *placedPart = nullptr)
 {
+    if (placedPart)
+        placedPart->assign(files.size(), -1);
     std::vector<std::optional<DicomFileHeader>> headers(files.size());
     // Task i is file i. Even empty or gzip files go to the workers: opening each one here first
     // cost more than the workers' answer.
@@ -105,14 +117,19 @@ std::vector<std::optional<DicomFileHeader>> scanHeaders(const std::vector<std::s
     options.mode = DicomWorkerPool::Mode::Scan;
     options.workers = workerCount(tasks.size());
     options.inFlight = 8; // a header takes ~0.1 ms: keep the workers fed
+    if (scanMemory && placedPart)
+        options.sharedFds = scanMemory->fds();
     std::size_t done = 0;
     DicomWorkerPool::instance().run(
         options, tasks,
         [&](std::size_t file, const WorkerOutcome &outcome) {
             if (outcome.kind == WorkerOutcome::Kind::Done) {
                 DicomFileHeader h = DicomFileHeader::fromRecord(outcome.text);
-                if (h.rows > 0 && h.columns > 0)
+                if (h.rows > 0 && h.columns > 0) {
                     headers[file] = std::move(h);
+                    if (placedPart && outcome.text.ends_with("\tscanslot=1"))
+                        (*placedPart)[file] = outcome.slot % scanMemory->parts();
+                }
                 else
                     problems.push_back(files[file] + ": no image size in the header");
             } else {
@@ -179,6 +196,30 @@ bool decodeInto(const detail::SharedMemory &memory, std::vector<int> &partOfSlic
     return fits;
 }
 
+/// The volume straight from the slices the scan already placed, when it placed every one of them
+/// as the plan wants them (int16, one grey frame per file, whole pages) and they are all this
+/// series' (in a folder of several series, mapping some would keep the others' pages alive).
+/// Null otherwise: the caller decodes as usual.
+std::shared_ptr<void> mapPlacedSlices(const DicomSeriesInfo &series, const detail::DicomVolumePlan &plan)
+{
+    const auto &scanned = series.scannedHeaders;
+    if (!scanned || !scanned->scanMemory || scanned->files != series.files || scanned->placedPart.size() != series.files.size()
+        || scanned->placedInScan != series.files.size() || plan.type != VoxelType::Int16 || plan.channels != 1)
+        return nullptr;
+    const std::size_t sliceBytes = std::size_t(plan.geometry.dims[0]) * std::size_t(plan.geometry.dims[1]) * 2;
+    if (!detail::SharedMemory::canSplit(sliceBytes))
+        return nullptr;
+    std::vector<detail::SharedMemory::Piece> pieces;
+    pieces.reserve(plan.slices.size());
+    for (const detail::DicomSliceSource &source : plan.slices) {
+        const int part = scanned->placedPart[source.file];
+        if (part < 0 || source.frame != 0)
+            return nullptr;
+        pieces.push_back({part, scanned->scanSlot[source.file] * detail::kScanSlotBytes});
+    }
+    return scanned->scanMemory->map(pieces, sliceBytes);
+}
+
 } // namespace
 
 DicomScan scanDicom(const std::string &path, const TaskContext &context)
@@ -188,7 +229,13 @@ DicomScan scanDicom(const std::string &path, const TaskContext &context)
     if (files.empty())
         throw IoError(path + ": the folder holds no files");
     DicomScan scan;
-    const std::vector<std::optional<DicomFileHeader>> headers = scanHeaders(files, scan.problems, context, 0.0, 1.0);
+    // Sparse: only the slots of plain files get pages, and those pages become the volume.
+    const auto scanMemory = std::make_shared<const detail::SharedMemory>(
+        std::size_t(files.size()) * std::size_t(detail::kScanSlotBytes), workerCount(files.size()), false);
+    std::vector<int> placedPart;
+    const std::vector<std::optional<DicomFileHeader>> headers =
+        scanHeaders(files, scan.problems, context, 0.0, 1.0, scanMemory.get(), &placedPart);
+    const std::size_t placedInScan = std::size_t(std::count_if(placedPart.begin(), placedPart.end(), [](int p) { return p >= 0; }));
     // Workers finish in any order; headless output must not depend on that.
     std::sort(scan.problems.begin(), scan.problems.end());
 
@@ -206,6 +253,10 @@ DicomScan scanDicom(const std::string &path, const TaskContext &context)
         }
         group->files.push_back(files[i]);
         group->headers.push_back(*headers[i]);
+        group->scanMemory = scanMemory;
+        group->placedPart.push_back(placedPart[i]);
+        group->scanSlot.push_back((long long)i);
+        group->placedInScan = placedInScan;
     }
     for (const std::string &key : order) {
         const auto &group = groups[key];
@@ -257,19 +308,22 @@ LoadResult loadDicomSeries(const DicomSeriesInfo &series, const TaskContext &con
 
     const detail::DicomVolumePlan plan = detail::planDicomVolume(series.files, headers);
     VoxelType type = plan.type;
+    std::shared_ptr<void> mapping = mapPlacedSlices(series, plan);
     const auto bytesFor = [&](VoxelType t) { return plan.geometry.voxelCount() * std::size_t(plan.channels) * voxelTypeSize(t); };
     const auto sliceBytesFor = [&](VoxelType t) { return bytesFor(t) / std::max<std::size_t>(1, plan.slices.size()); };
     // One part per worker where slices are whole pages (see SharedMemory).
     const auto partsFor = [&](VoxelType t) { return detail::SharedMemory::canSplit(sliceBytesFor(t)) ? workerCount(plan.slices.size()) : 1; };
-    auto memory = std::make_unique<detail::SharedMemory>(bytesFor(type), partsFor(type));
-    std::vector<int> partOfSlice;
-    if (!decodeInto(*memory, partOfSlice, plan, type, series.files, headers, context, decodeBegin, 1.0)) {
-        // Integral rescale, but some value left the int16 range: float32 keeps them all exactly.
-        type = VoxelType::Float32;
-        memory = std::make_unique<detail::SharedMemory>(bytesFor(type), partsFor(type));
-        decodeInto(*memory, partOfSlice, plan, type, series.files, headers, context, decodeBegin, 1.0);
+    if (!mapping) {
+        auto memory = std::make_unique<detail::SharedMemory>(bytesFor(type), partsFor(type));
+        std::vector<int> partOfSlice;
+        if (!decodeInto(*memory, partOfSlice, plan, type, series.files, headers, context, decodeBegin, 1.0)) {
+            // Integral rescale, but some value left the int16 range: float32 keeps them all exactly.
+            type = VoxelType::Float32;
+            memory = std::make_unique<detail::SharedMemory>(bytesFor(type), partsFor(type));
+            decodeInto(*memory, partOfSlice, plan, type, series.files, headers, context, decodeBegin, 1.0);
+        }
+        mapping = memory->map(partOfSlice, sliceBytesFor(type));
     }
-    std::shared_ptr<void> mapping = memory->map(partOfSlice, sliceBytesFor(type));
     void *data = mapping.get();
     LoadResult result{Volume(type, plan.geometry, plan.channels, std::move(mapping), data), plan.warnings};
     ImageInfo &info = result.volume.info();

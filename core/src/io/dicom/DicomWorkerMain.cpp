@@ -10,8 +10,11 @@
 // "E <id>\t<message>\n". Task lines are "<id>\t<kind>\t<record>":
 //   S  header pass: the record is a file path, the answer a DicomFileHeader record (the pixel
 //      data is not read)
+//   P  header pass that may also place the pixels: as S, with a shared-memory descriptor
+//      (SCM_RIGHTS). A plain uncompressed file (canDecodeDuringScan) is decoded to int16 into
+//      slot <id> of it (kScanSlotBytes each) and the answer ends in "\tscanslot=1".
 //   D  decode: the record is a DicomDecodeTask; the task comes with a shared-memory descriptor
-//      (SCM_RIGHTS) that the worker maps and writes the rescaled slices into
+//      (SCM_RIGHTS) that the worker writes the rescaled slices into
 
 #include "io/dicom/DicomFileHeader.h"
 #include "io/dicom/DicomRecord.h"
@@ -71,7 +74,8 @@ void writeAll(const std::string &text)
 class SliceWriter final : public DicomSliceSink
 {
 public:
-    SliceWriter(int fd, const DicomDecodeTask &task) : m_fd(fd), m_task(task)
+    /// Slice k goes to `base` + k * sliceBytes of the block.
+    SliceWriter(int fd, const DicomDecodeTask &task, long long base = 0) : m_fd(fd), m_task(task), m_base(base)
     {
         if (fd < 0)
             throw Failure("internal: decode task without its shared memory");
@@ -82,7 +86,6 @@ public:
             s_buffer.reset(new std::uint64_t[(s_capacity + 7) / 8]);
         }
     }
-    ~SliceWriter() { ::close(m_fd); }
     SliceWriter(const SliceWriter &) = delete;
     SliceWriter &operator=(const SliceWriter &) = delete;
 
@@ -91,8 +94,8 @@ public:
 
     void write(int slice) override
     {
-        const long long offset = (long long)slice * m_task.sliceBytes;
-        if (slice < 0 || offset + m_task.sliceBytes > m_task.volumeBytes)
+        const long long offset = m_base + (long long)slice * m_task.sliceBytes;
+        if (slice < 0 || offset - m_base + m_task.sliceBytes > m_task.volumeBytes)
             throw Failure("internal: slice " + std::to_string(slice) + " outside the shared volume");
         std::size_t done = 0;
         const std::size_t bytes = std::size_t(m_task.sliceBytes);
@@ -109,10 +112,26 @@ public:
 private:
     int m_fd;
     const DicomDecodeTask &m_task;
+    long long m_base;
     static inline std::unique_ptr<std::uint64_t[]> s_buffer;
     static inline std::size_t s_capacity = 0;
 };
 
+
+/// The header pass's extra for a plain uncompressed file (canDecodeDuringScan): its slice, as
+/// int16, into slot `task` of the scan's block. False when it did not work out (a value beyond
+/// int16, a short file, no room): the load then decodes the file in the usual pass, which
+/// reports any real problem.
+bool decodeIntoScanSlot(const std::string &file, const DicomFileHeader &header, long long task, int fd)
+{
+    try {
+        const DicomDecodeTask slotTask = carina::io::detail::scanDecodeTask(file, header);
+        SliceWriter writer(fd, slotTask, task * carina::io::detail::kScanSlotBytes);
+        return carina::io::detail::decodeDicomTask(slotTask, writer);
+    } catch (const std::exception &) {
+        return false;
+    }
+}
 
 #if defined(__has_feature)
 #  if __has_feature(address_sanitizer)
@@ -247,16 +266,20 @@ int main(int argc, char **argv)
         const char kind = line[tab1 + 1];
         const std::string payload = line.substr(tab2 + 1);
         int fd = -1;
-        if (kind == 'D' && !fds.empty()) {
+        if ((kind == 'D' || kind == 'P') && !fds.empty()) {
             fd = fds.front();
             fds.pop_front();
         }
         writeAll("B " + id + "\n");
         try {
-            if (kind == 'S') {
-                limitMemoryForTask(carina::io::detail::unescapeField(payload), 0);
-                const DicomFileHeader header = carina::io::detail::scanDicomFile(carina::io::detail::unescapeField(payload));
-                writeAll("R " + id + "\t" + header.toRecord() + "\n");
+            if (kind == 'S' || kind == 'P') {
+                const std::string file = carina::io::detail::unescapeField(payload);
+                limitMemoryForTask(file, 0);
+                const DicomFileHeader header = carina::io::detail::scanDicomFile(file);
+                std::string reply = "R " + id + "\t" + header.toRecord();
+                if (kind == 'P' && fd >= 0 && carina::io::detail::canDecodeDuringScan(header) && decodeIntoScanSlot(file, header, std::stoll(id), fd))
+                    reply += "\tscanslot=1";
+                writeAll(reply + "\n");
             } else {
                 const DicomDecodeTask task = DicomDecodeTask::fromRecord(payload);
                 const DicomFileHeader &h = task.header;
@@ -264,7 +287,6 @@ int main(int argc, char **argv)
                                                   * (unsigned long long)std::max(h.frames, 1) * (unsigned long long)std::max(h.samplesPerPixel, 1)
                                                   * (unsigned long long)std::max(h.bitsAllocated / 8, 1));
                 SliceWriter writer(fd, task);
-                fd = -1;
                 const bool fits = carina::io::detail::decodeDicomTask(task, writer);
                 writeAll("R " + id + "\tfits=" + (fits ? "1" : "0") + "\n");
             }

@@ -627,4 +627,26 @@ bool decodeDicomTask(const DicomDecodeTask &task, DicomSliceSink &out)
     return decodeTask(task, out);
 }
 
+bool canDecodeDuringScan(const DicomFileHeader &h)
+{
+    const auto integral = [](double v) { return std::isfinite(v) && std::abs(v) < 1e9 && v == std::round(v); };
+    return h.pixelOffset >= 0 && h.frames == 1 && h.samplesPerPixel == 1 && !h.floatPixels
+        && (h.bitsAllocated == 8 || h.bitsAllocated == 16) && h.rows > 0 && h.columns > 0 && integral(h.slope)
+        && integral(h.intercept) && (long long)h.rows * h.columns * 2 <= kScanSlotBytes;
+}
+
+DicomDecodeTask scanDecodeTask(const std::string &path, const DicomFileHeader &header)
+{
+    DicomDecodeTask task;
+    task.file = path;
+    task.header = header;
+    task.frames = {0};
+    task.slices = {0};
+    task.outputType = "i16";
+    task.channels = 1;
+    task.sliceBytes = (long long)header.rows * header.columns * 2;
+    task.volumeBytes = task.sliceBytes;
+    return task;
+}
+
 } // namespace carina::io::detail
