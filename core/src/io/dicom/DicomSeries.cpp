@@ -128,10 +128,10 @@ std::vector<std::optional<DicomFileHeader>> scanHeaders(const std::vector<std::s
                 if (h.rows > 0 && h.columns > 0) {
                     headers[file] = std::move(h);
                     if (placedPart && outcome.text.ends_with("\tscanslot=1"))
-                        (*placedPart)[file] = outcome.slot % scanMemory->parts();
-                }
-                else
+                        (*placedPart)[file] = outcome.part;
+                } else {
                     problems.push_back(files[file] + ": no image size in the header");
+                }
             } else {
                 problems.push_back(outcomeProblem(files[file], outcome));
             }
@@ -186,7 +186,7 @@ bool decodeInto(const detail::SharedMemory &memory, std::vector<int> &partOfSlic
             if (outcome.text.find("fits=0") != std::string::npos)
                 fits = false;
             for (int slice : taskList[task].slices)
-                partOfSlice[std::size_t(slice)] = outcome.slot % memory.parts();
+                partOfSlice[std::size_t(slice)] = outcome.part;
             slicesDone += taskList[task].frames.size();
             context.progress(progressBegin + (progressEnd - progressBegin) * double(slicesDone) / double(plan.slices.size()),
                              "Decoding DICOM images");
@@ -200,13 +200,12 @@ bool decodeInto(const detail::SharedMemory &memory, std::vector<int> &partOfSlic
 /// as the plan wants them (int16, one grey frame per file, whole pages) and they are all this
 /// series' (in a folder of several series, mapping some would keep the others' pages alive).
 /// Null otherwise: the caller decodes as usual.
-std::shared_ptr<void> mapPlacedSlices(const DicomSeriesInfo &series, const detail::DicomVolumePlan &plan)
+std::shared_ptr<void> mapPlacedSlices(const DicomSeriesInfo &series, const detail::DicomVolumePlan &plan, std::size_t sliceBytes)
 {
     const auto &scanned = series.scannedHeaders;
     if (!scanned || !scanned->scanMemory || scanned->files != series.files || scanned->placedPart.size() != series.files.size()
         || scanned->placedInScan != series.files.size() || plan.type != VoxelType::Int16 || plan.channels != 1)
         return nullptr;
-    const std::size_t sliceBytes = std::size_t(plan.geometry.dims[0]) * std::size_t(plan.geometry.dims[1]) * 2;
     if (!detail::SharedMemory::canSplit(sliceBytes))
         return nullptr;
     std::vector<detail::SharedMemory::Piece> pieces;
@@ -308,9 +307,9 @@ LoadResult loadDicomSeries(const DicomSeriesInfo &series, const TaskContext &con
 
     const detail::DicomVolumePlan plan = detail::planDicomVolume(series.files, headers);
     VoxelType type = plan.type;
-    std::shared_ptr<void> mapping = mapPlacedSlices(series, plan);
     const auto bytesFor = [&](VoxelType t) { return plan.geometry.voxelCount() * std::size_t(plan.channels) * voxelTypeSize(t); };
     const auto sliceBytesFor = [&](VoxelType t) { return bytesFor(t) / std::max<std::size_t>(1, plan.slices.size()); };
+    std::shared_ptr<void> mapping = mapPlacedSlices(series, plan, sliceBytesFor(type));
     // One part per worker where slices are whole pages (see SharedMemory).
     const auto partsFor = [&](VoxelType t) { return detail::SharedMemory::canSplit(sliceBytesFor(t)) ? workerCount(plan.slices.size()) : 1; };
     if (!mapping) {

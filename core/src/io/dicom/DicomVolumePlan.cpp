@@ -54,7 +54,6 @@ bool isIntegral(double v)
     return std::abs(v) < 1e9 && std::abs(v - std::round(v)) < 1e-9;
 }
 
-
 const char *outputTypeName(VoxelType type)
 {
     switch (type) {

@@ -23,15 +23,15 @@
 #include <gdcmImageHelper.h>
 #include <gdcmTrace.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
-#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <deque>
+#include <fstream>
 #include <malloc.h>
 #include <memory>
 #include <new>
@@ -94,9 +94,10 @@ public:
 
     void write(int slice) override
     {
-        const long long offset = m_base + (long long)slice * m_task.sliceBytes;
-        if (slice < 0 || offset - m_base + m_task.sliceBytes > m_task.volumeBytes)
+        const long long inVolume = (long long)slice * m_task.sliceBytes;
+        if (slice < 0 || inVolume + m_task.sliceBytes > m_task.volumeBytes)
             throw Failure("internal: slice " + std::to_string(slice) + " outside the shared volume");
+        const long long offset = m_base + inVolume;
         std::size_t done = 0;
         const std::size_t bytes = std::size_t(m_task.sliceBytes);
         while (done < bytes) {
@@ -116,7 +117,6 @@ private:
     static inline std::unique_ptr<std::uint64_t[]> s_buffer;
     static inline std::size_t s_capacity = 0;
 };
-
 
 /// The header pass's extra for a plain uncompressed file (canDecodeDuringScan): its slice, as
 /// int16, into slot `task` of the scan's block. False when it did not work out (a value beyond

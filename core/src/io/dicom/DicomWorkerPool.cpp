@@ -32,7 +32,8 @@ struct DicomWorkerPool::Worker
     std::string stderrTail;
     std::deque<std::size_t> sent; ///< tasks handed over and not finished, in order
     long long begun = -1;         ///< the task the worker announced and is working on
-    int slot = 0;                 ///< its place in the current run (see Run::sharedFds)
+    int slot = 0;                 ///< its place in the current run: no two live workers share one
+    int part = 0;                 ///< which of Run::sharedFds it writes into (slot modulo their count)
     bool everBegun = false;
     bool killedByUs = false;
     Clock::time_point lastActivity = Clock::now();
@@ -320,6 +321,7 @@ void DicomWorkerPool::run(const Run &options, const std::vector<std::string> &ta
             while (std::any_of(workers.begin(), workers.end() - 1, [slot](const auto &w) { return w->slot == slot; }))
                 ++slot;
             workers.back()->slot = slot;
+            workers.back()->part = options.sharedFds.empty() ? 0 : slot % int(options.sharedFds.size());
         }
 
         for (std::size_t i = workers.size(); i-- > 0;) {
@@ -331,7 +333,7 @@ void DicomWorkerPool::run(const Run &options, const std::vector<std::string> &ta
                 if (w.sent.empty())
                     w.lastActivity = Clock::now(); // the watchdog times work, not idleness
                 w.sent.push_back(task);
-                const int fd = options.sharedFds.empty() ? -1 : options.sharedFds[std::size_t(w.slot) % options.sharedFds.size()];
+                const int fd = options.sharedFds.empty() ? -1 : options.sharedFds[std::size_t(w.part)];
                 lost = !w.send(std::to_string(task) + '\t' + taskKind + '\t' + tasks[task] + '\n', fd);
             }
             if (lost) {
@@ -390,7 +392,7 @@ void DicomWorkerPool::run(const Run &options, const std::vector<std::string> &ta
                     w.begun = -1;
                     const std::size_t tab = line.find('\t');
                     const std::string text = tab == std::string::npos ? std::string() : line.substr(tab + 1);
-                    finish(std::size_t(task), WorkerOutcome{line[0] == 'R' ? WorkerOutcome::Kind::Done : WorkerOutcome::Kind::Failed, text, w.slot});
+                    finish(std::size_t(task), WorkerOutcome{line[0] == 'R' ? WorkerOutcome::Kind::Done : WorkerOutcome::Kind::Failed, text, w.part});
                 }
             }
             if (dead) {

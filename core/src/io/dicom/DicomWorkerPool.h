@@ -19,8 +19,8 @@ struct WorkerOutcome
     enum class Kind { Done, Failed, Crashed, Hung };
     Kind kind = Kind::Done;
     std::string text; ///< the worker's record (Done), its message (Failed), what happened (Crashed, Hung)
-    /// Done: the worker's slot in the run, i.e. which of Run::sharedFds it wrote into.
-    int slot = 0;
+    /// Done: which of Run::sharedFds the worker wrote into (0 without any).
+    int part = 0;
 };
 
 /// The carina-dicom-worker processes of this application, so that a file that crashes or hangs
