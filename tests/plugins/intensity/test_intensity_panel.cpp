@@ -2,18 +2,12 @@
 // SPDX-FileCopyrightText: Carina contributors
 // The Intensity panel as the shell gets it: the plugin library loaded by the host, the panel
 // created from panelUrl() out of the library's resources, driven by touch.
+#include "PanelHarness.h"
 #include "QuickItemSearch.h"
-#include <carina/Document.h>
-#include <carina/PluginHost.h>
 
-#include <QPointingDevice>
-#include <QQmlComponent>
-#include <QQmlEngine>
-#include <QQuickItem>
-#include <QQuickWindow>
 #include <QtTest>
 
-#include <memory>
+#include <cmath>
 
 using namespace carina;
 
@@ -42,32 +36,12 @@ class TestIntensityPanel : public QObject
 private slots:
     void panel_loads_from_the_plugin_and_applies_a_touched_preset()
     {
-        PluginHost host;
-        host.discover({QStringLiteral(CARINA_PLUGIN_OUTPUT_DIR)});
-        const PluginRecord *record = host.find(QStringLiteral("intensity"));
-        QVERIFY2(record, "intensity plugin not loaded");
-
-        Document document;
-        document.setImage(syntheticCt());
-        QObject *controller = record->plugin->createController(&document, &document);
-        QVERIFY(controller);
-
-        QQmlEngine engine;
-        QQmlComponent component(&engine, record->plugin->panelUrl());
-        QVERIFY2(component.isReady(), qPrintable(component.errorString()));
-        std::unique_ptr<QObject> object(component.createWithInitialProperties(
-            {{QStringLiteral("controller"), QVariant::fromValue(controller)},
-             {QStringLiteral("document"), QVariant::fromValue(static_cast<QObject *>(&document))}}));
-        QVERIFY2(object, qPrintable(component.errorString()));
-        auto *panel = qobject_cast<QQuickItem *>(object.get());
-        QVERIFY(panel);
-
-        QQuickWindow window;
-        window.resize(400, 800);
-        panel->setParentItem(window.contentItem());
-        panel->setSize(QSizeF(400, 800));
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        test::PanelHarness harness;
+        QVERIFY2(harness.load(QStringLiteral("intensity"), syntheticCt()), qPrintable(harness.error()));
+        QVERIFY2(harness.show(QSize(400, 800)), qPrintable(harness.error()));
+        const Document &document = harness.document();
+        QObject *controller = harness.controller();
+        QQuickItem *panel = harness.panel();
         QTRY_VERIFY(controller->property("hasHistogram").toBool());
 
         // The window band spans [center - width/2, center + width/2] of the value axis.
@@ -84,10 +58,7 @@ private slots:
         QQuickItem *lung = findItem(panel, QStringLiteral("preset_lung"));
         QVERIFY(lung);
         QVERIFY(lung->height() >= 48);
-        const QPoint centre = lung->mapToScene(QPointF(lung->width() / 2, lung->height() / 2)).toPoint();
-        std::unique_ptr<QPointingDevice> touch(QTest::createTouchDevice());
-        QTest::touchEvent(&window, touch.get()).press(0, centre, &window);
-        QTest::touchEvent(&window, touch.get()).release(0, centre, &window);
+        harness.tap(lung);
         QTRY_COMPARE(document.windowCenter(), -600.0);
         QCOMPARE(document.windowWidth(), 1500.0);
         QTRY_VERIFY(std::abs(band->x() - xOf(-1350.0)) < 1.0 || (xOf(-1350.0) < 0 && band->x() == 0));

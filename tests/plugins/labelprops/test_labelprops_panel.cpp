@@ -4,22 +4,15 @@
 // from panelUrl()), driven by touch on the anchors' cells_2048: measure, filter with
 // `area < 1000 and perimeter > 200`, check which contours the views draw, tap a row.
 #include "NpyImage.h"
+#include "PanelHarness.h"
 #include "QuickItemSearch.h"
 
-#include <carina/Document.h>
-#include <carina/PluginHost.h>
 #include <carina/algo/RegionProperties.h>
 #include <carina/algo/SliceRender.h>
 
 #include <QPainter>
-#include <QPointingDevice>
-#include <QQmlComponent>
-#include <QQmlEngine>
-#include <QQuickItem>
-#include <QQuickWindow>
 #include <QtTest>
 
-#include <memory>
 #include <set>
 
 using namespace carina;
@@ -28,13 +21,6 @@ using carina::test::findItem;
 namespace {
 
 const QString kAnchorData = qEnvironmentVariable("CARINA_ANCHOR_DATA", QStringLiteral("/tmp/carina-anchor-data"));
-
-void tap(QQuickWindow &window, QPointingDevice *touch, QQuickItem *item, QPointF local)
-{
-    const QPoint p = item->mapToScene(local).toPoint();
-    QTest::touchEvent(&window, touch).press(0, p, &window);
-    QTest::touchEvent(&window, touch).release(0, p, &window);
-}
 
 void typeText(QQuickWindow &window, const QString &text)
 {
@@ -64,37 +50,19 @@ private slots:
         const Volume cells = carina::test::loadNpyUInt8(kAnchorData + "/cells_2048.npy");
         if (cells.isNull())
             QSKIP("cells_2048.npy absent from $CARINA_ANCHOR_DATA or /tmp/carina-anchor-data (run /work/shared/anchors/gen_data.py)");
-        PluginHost host;
-        host.discover({QStringLiteral(CARINA_PLUGIN_OUTPUT_DIR)});
-        const PluginRecord *record = host.find(QStringLiteral("labelprops"));
-        QVERIFY2(record, "labelprops plugin not loaded");
-
-        Document document;
-        document.setImage(cells);
-        QObject *controllerObject = record->plugin->createController(&document, &document);
-        QVERIFY(controllerObject);
-        QQmlEngine engine;
-        QQmlComponent component(&engine, record->plugin->panelUrl());
-        QVERIFY2(component.isReady(), qPrintable(component.errorString()));
-        std::unique_ptr<QObject> object(component.createWithInitialProperties(
-            {{QStringLiteral("controller"), QVariant::fromValue(controllerObject)},
-             {QStringLiteral("document"), QVariant::fromValue(static_cast<QObject *>(&document))}}));
-        QVERIFY2(object, qPrintable(component.errorString()));
-        auto *panel = qobject_cast<QQuickItem *>(object.get());
-        QVERIFY(panel);
-        QQuickWindow window;
-        window.resize(460, 900);
-        panel->setParentItem(window.contentItem());
-        panel->setSize(QSizeF(460, 900));
-        window.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&window));
-        std::unique_ptr<QPointingDevice> touch(QTest::createTouchDevice());
+        test::PanelHarness harness;
+        QVERIFY2(harness.load(QStringLiteral("labelprops"), cells), qPrintable(harness.error()));
+        QVERIFY2(harness.show(QSize(460, 900)), qPrintable(harness.error()));
+        Document &document = harness.document();
+        QObject *controllerObject = harness.controller();
+        QQuickItem *panel = harness.panel();
+        QQuickWindow &window = harness.window();
 
         // Measure (Otsu, bright objects, 8 neighbours: the anchor's table).
         QQuickItem *measure = findItem(panel, QStringLiteral("measureButton"));
         QVERIFY(measure);
         QVERIFY(measure->height() >= 48);
-        tap(window, touch.get(), measure, {measure->width() / 2, measure->height() / 2});
+        harness.tap(measure);
         QTRY_VERIFY_WITH_TIMEOUT(controllerObject->property("hasResult").toBool(), 20000);
         QTRY_VERIFY(!controllerObject->property("busy").toBool());
         // The plugin's own classes stay inside it: the test talks to them through Qt's meta-objects.
@@ -113,7 +81,7 @@ private slots:
         // Type the expression into its field.
         QQuickItem *field = findItem(panel, QStringLiteral("expressionField"));
         QVERIFY(field);
-        tap(window, touch.get(), field, {field->width() / 2, field->height() / 2});
+        harness.tap(field);
         QTRY_VERIFY(field->hasActiveFocus());
         typeText(window, QStringLiteral("area < 1000 and perimeter > 200"));
         QTest::keyClick(&window, Qt::Key_Return);
@@ -160,7 +128,7 @@ private slots:
         QTRY_COMPARE(tableView->property("rows").toInt(), int(expected.size()));
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         const int label = labelAt(0);
-        tap(window, touch.get(), tableView, {104 * 1.5, 36 * 0.5});
+        harness.tap(tableView, {104 * 1.5, 36 * 0.5});
         QTRY_COMPARE(controllerObject->property("selectedLabel").toInt(), label);
         QCOMPARE(document.layerHighlight(layer), label);
         const auto region = std::find_if(table.regions.begin(), table.regions.end(),
@@ -177,7 +145,7 @@ private slots:
         QTRY_VERIFY(selection->property("text").toString().startsWith(QStringLiteral("Region %1:").arg(label)));
 
         // A malformed expression: a message in the panel, all rows back, nothing crashes.
-        tap(window, touch.get(), field, {field->width() / 2, field->height() / 2});
+        harness.tap(field);
         QTRY_VERIFY(field->hasActiveFocus());
         QMetaObject::invokeMethod(field, "selectAll");
         typeText(window, QStringLiteral("area <"));
