@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Carina contributors
 #include <carina/Volume.h>
 
+#include "model/VoxelMemory.h"
+
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -40,13 +42,8 @@ Volume::Volume(VoxelType type, const ImageGeometry &geometry, int channels)
     : m_type(type), m_channels(channels), m_geometry(geometry)
 {
     checkShape(geometry, channels);
-    const std::size_t bytes = byteSize();
-    // calloc lets the kernel hand out zero pages lazily: a 300 MB volume costs nothing until written.
-    void *memory = std::calloc(bytes, 1);
-    if (!memory)
-        throw std::bad_alloc();
-    m_owner = std::shared_ptr<void>(memory, [](void *p) { std::free(p); });
-    m_data = memory;
+    m_owner = detail::allocateVoxelMemory(byteSize());
+    m_data = m_owner.get();
 }
 
 Volume::Volume(VoxelType type, const ImageGeometry &geometry, int channels, std::shared_ptr<void> owner, void *data)

@@ -1,6 +1,7 @@
 target_sources(carina_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/ImageGeometry.cpp
   ${CMAKE_CURRENT_LIST_DIR}/Volume.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/VoxelMemory.cpp
   ${CMAKE_CURRENT_LIST_DIR}/LabelVolume.cpp
   ${CMAKE_CURRENT_LIST_DIR}/Mesh.cpp
   ${CMAKE_CURRENT_LIST_DIR}/TaskContext.cpp

@@ -6,6 +6,9 @@
 
 #include <QTest>
 
+#include <algorithm>
+#include <cstdint>
+
 using namespace carina;
 
 class TestVolume : public QObject
@@ -52,6 +55,28 @@ private slots:
         QCOMPARE(a.valueRange(), std::make_pair(-1000.0, 0.0));
         QVERIFY(std::isnan(a.valueAt(4, 0, 0)));
         QVERIFY_THROWS_EXCEPTION(std::logic_error, a.data<float>());
+    }
+
+    void new_volumes_are_zero_and_large_ones_start_on_a_huge_page()
+    {
+        // Large volumes come from mmap, aligned so the kernel can back them with 2 MiB pages
+        // (model/VoxelMemory); small ones from calloc. Both must read as zero and be writable,
+        // to the last byte, and a copy must keep the memory alive after the original is gone.
+        for (const Dims dims : {Dims{5, 7, 3}, Dims{512, 512, 20}}) {
+            ImageGeometry g;
+            g.dims = dims;
+            Volume copy;
+            {
+                Volume v(VoxelType::Int16, g);
+                const auto *bytes = static_cast<const unsigned char *>(v.rawData());
+                QVERIFY(std::all_of(bytes, bytes + v.byteSize(), [](unsigned char b) { return b == 0; }));
+                if (v.byteSize() >= (std::size_t(4) << 20))
+                    QCOMPARE(reinterpret_cast<std::uintptr_t>(v.rawData()) % (std::uintptr_t(2) << 20), std::uintptr_t(0));
+                v.data<std::int16_t>()[v.voxelCount() - 1] = 1234;
+                copy = v;
+            }
+            QCOMPARE(copy.data<std::int16_t>()[copy.voxelCount() - 1], std::int16_t(1234));
+        }
     }
 
     void volume_rejects_bad_shapes()

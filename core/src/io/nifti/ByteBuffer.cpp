@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Carina contributors
 #include "io/nifti/ByteBuffer.h"
+#include "model/VoxelMemory.h"
 
 #include <carina/io/IoError.h>
 
@@ -63,13 +64,13 @@ std::size_t readAt(int fd, const std::string &path, std::uint64_t offset, std::s
 
 ByteBuffer ByteBuffer::allocate(std::size_t size, const std::string &path)
 {
-    // malloc(0) may return null; a one-byte block keeps "null = failure" unambiguous.
-    void *memory = std::malloc(std::max<std::size_t>(size, 1));
-    if (!memory)
-        throw IoError(path + ": not enough memory for " + megabytes(size));
     ByteBuffer buffer;
-    buffer.owner = std::shared_ptr<void>(memory, [](void *p) { std::free(p); });
-    buffer.data = static_cast<std::byte *>(memory);
+    try {
+        buffer.owner = carina::detail::allocateVoxelMemory(size);
+    } catch (const std::bad_alloc &) {
+        throw IoError(path + ": not enough memory for " + megabytes(size));
+    }
+    buffer.data = static_cast<std::byte *>(buffer.owner.get());
     buffer.size = size;
     return buffer;
 }
