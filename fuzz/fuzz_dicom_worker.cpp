@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Carina contributors
-// The DICOM worker's own code, in process, so that libFuzzer sees its coverage: the header pass
-// (with its decoding of plain files), the record lines it sends back (which must survive a round
-// trip unchanged), the planner, and the decode pass into memory. fuzz_dicom drives the same code through real worker processes,
-// where it is blind to coverage and runs a few inputs per second.
+// The DICOM worker's own code, in process, so that libFuzzer sees its coverage: the header pass,
+// the record lines it sends back (which must survive a round trip unchanged), the planner, and
+// the decode pass into memory, including the reading of plain pixel data that the application
+// does itself. fuzz_dicom drives the same code through real worker processes, where it is blind
+// to coverage and runs a few inputs per second.
 //
 // Debian's GDCM asserts on malformed input. In the app that costs one worker and the user reads
 // "<file>: the DICOM decoder crashed"; here the assertion jumps back to this harness instead of
@@ -34,7 +35,7 @@ namespace {
 sigjmp_buf g_assertJump;
 bool g_assertArmed = false;
 
-// Stands for the worker's shared volume: checks every slice lands inside it, keeps one slice.
+// Stands for the volume: checks every slice lands inside it, keeps one slice.
 class MemorySink final : public DicomSliceSink
 {
 public:
@@ -42,7 +43,7 @@ public:
         : m_slice(new char[sliceBytes]), m_sliceBytes(sliceBytes), m_volumeBytes(volumeBytes)
     {
     }
-    char *buffer() override { return m_slice.get(); }
+    char *buffer(int) override { return m_slice.get(); }
     void write(int slice) override
     {
         if (slice < 0 || (std::size_t(slice) + 1) * m_sliceBytes > m_volumeBytes) {
@@ -79,18 +80,8 @@ void readAsTheLoaderDoes(const std::string &path)
     DicomFileHeader header;
     try {
         header = throughTheProtocol(scanDicomFile(path));
-    } catch (const DicomWorkerFailure &) {
+    } catch (const DicomFileError &) {
         return; // becomes "<file>: <message>" in the scan's problems
-    }
-    // The worker's scan decodes plain files at once (into a slot of the scan's memory).
-    if (canDecodeDuringScan(header)) {
-        try {
-            const DicomDecodeTask placed = throughTheProtocol(scanDecodeTask(path, header));
-            MemorySink sink(std::size_t(placed.sliceBytes), std::size_t(placed.volumeBytes));
-            decodeDicomTask(placed, sink);
-        } catch (const DicomWorkerFailure &) {
-        } catch (const std::bad_alloc &) {
-        }
     }
     const std::vector<std::string> files{path};
     const std::vector<DicomFileHeader> headers{header};
@@ -111,7 +102,7 @@ void readAsTheLoaderDoes(const std::string &path)
                 return; // otherwise the loader decodes again in float32
         }
     } catch (const IoError &) {
-    } catch (const DicomWorkerFailure &) {
+    } catch (const DicomFileError &) {
     } catch (const std::bad_alloc &) {
     }
 }

@@ -238,6 +238,23 @@ private slots:
         QVERIFY(r.warnings.empty());
     }
 
+    void plain_pixels_read_in_process_equal_the_workers_decode()
+    {
+        // The app reads plain pixel data itself where the volume gets huge pages, and through the
+        // workers elsewhere: both must give the same volume, bit for bit.
+        if (!fs::exists(kLung))
+            QSKIP("the bundled sample is absent");
+        const DicomScan scan = scanDicom(kLung);
+        const Volume here = loadDicomSeries(scan.series.front()).volume;
+        qputenv("CARINA_DICOM_PLAIN_IN_WORKERS", "1");
+        const Volume workers = loadDicomSeries(scan.series.front()).volume;
+        qunsetenv("CARINA_DICOM_PLAIN_IN_WORKERS");
+        QCOMPARE(workers.type(), here.type());
+        QCOMPARE(workers.dims(), here.dims());
+        QVERIFY(std::memcmp(workers.rawData(), here.rawData(), here.byteSize()) == 0);
+        QVERIFY(here.valueRange().first < -900); // real content, not two empty volumes
+    }
+
     void uncompressed_values_beyond_int16_fall_back_to_float32()
     {
         // The library copies uncompressed pixels itself; RescaleSlope 40 pushes the phantom's
@@ -260,23 +277,30 @@ private slots:
             bytes.replace(at + 8, 4, "40.0");
             std::ofstream(dir.filePath(QString::number(k) + ".dcm").toStdString(), std::ios::binary) << bytes;
         }
-        const LoadResult r = loadLargest(dir.path().toStdString());
-        QCOMPARE(r.volume.type(), VoxelType::Float32);
-        QCOMPARE(r.volume.dims(), (Dims{512, 512, 4}));
         const carina::bench::NpyFile expected = carina::bench::NpyFile::read(npy);
-        const std::int16_t *hu = expected.as<std::int16_t>() + first * 512 * 512;
-        const float *v = r.volume.data<float>();
-        float highest = -1e9f;
-        for (std::size_t n = 0; n < std::size_t(4) * 512 * 512; ++n) {
-            if (v[n] != float((hu[n] + 1024) * 40 - 1024))
-                QFAIL(qPrintable(QString("voxel %1: %2, expected %3").arg(n).arg(v[n]).arg((hu[n] + 1024) * 40 - 1024)));
-            highest = std::max(highest, v[n]);
+        for (const bool viaWorkers : {false, true}) { // read in-process, and decoded by the workers
+            if (viaWorkers)
+                qputenv("CARINA_DICOM_PLAIN_IN_WORKERS", "1");
+            const LoadResult r = loadLargest(dir.path().toStdString());
+            qunsetenv("CARINA_DICOM_PLAIN_IN_WORKERS");
+            QCOMPARE(r.volume.type(), VoxelType::Float32);
+            QCOMPARE(r.volume.dims(), (Dims{512, 512, 4}));
+            const std::int16_t *hu = expected.as<std::int16_t>() + first * 512 * 512;
+            const float *v = r.volume.data<float>();
+            float highest = -1e9f;
+            for (std::size_t n = 0; n < std::size_t(4) * 512 * 512; ++n) {
+                if (v[n] != float((hu[n] + 1024) * 40 - 1024))
+                    QFAIL(qPrintable(QString("voxel %1: %2, expected %3").arg(n).arg(v[n]).arg((hu[n] + 1024) * 40 - 1024)));
+                highest = std::max(highest, v[n]);
+            }
+            QVERIFY(highest > 32767.0f);
         }
-        QVERIFY(highest > 32767.0f);
     }
 
     void uncompressed_file_shortened_after_the_scan_is_named()
     {
+        // Plain pixels are read in-process at the offsets the scan found: a file cut short in
+        // between must be named, not read past its end or loaded with a hole.
         const std::string folder = anchorData() + "/dicom_series";
         if (!fs::exists(folder))
             QSKIP("anchor data absent: run /work/shared/anchors/gen_data.py (or set CARINA_ANCHOR_DATA)");
@@ -286,47 +310,50 @@ private slots:
             fs::copy_file(files[k], fs::path(dir.path().toStdString()) / fs::path(files[k]).filename());
         const DicomScan scan = scanDicom(dir.path().toStdString());
         QCOMPARE(scan.series.size(), std::size_t(1));
-        const Volume before = loadDicomSeries(scan.series.front()).volume;
+        QCOMPARE(loadDicomSeries(scan.series.front()).volume.dims()[2], 6);
         const fs::path victim = fs::path(dir.path().toStdString()) / fs::path(files[3]).filename();
         fs::resize_file(victim, 100000);
 
-        // The scan placed these plain files' pixels as it read them: what it read is the volume.
-        const Volume placed = loadDicomSeries(scan.series.front()).volume;
-        QCOMPARE(placed.byteSize(), before.byteSize());
-        QVERIFY(std::memcmp(placed.rawData(), before.rawData(), before.byteSize()) == 0);
-
-        // Read again from the files (headers rescanned), the cut file is named.
+        const auto expectNamed = [&](const DicomSeriesInfo &series) {
+            try {
+                loadDicomSeries(series);
+                QFAIL("a file cut short after the scan loaded");
+            } catch (const IoError &e) {
+                const std::string message = e.what();
+                QVERIFY2(message.find(victim.string()) != std::string::npos && message.find("truncated") != std::string::npos, e.what());
+            }
+        };
+        expectNamed(scan.series.front()); // with the scan's headers: the read finds the end
         DicomSeriesInfo rescanned = scan.series.front();
         rescanned.scannedHeaders.reset();
-        try {
-            loadDicomSeries(rescanned);
-            QFAIL("a file cut short after the scan loaded");
-        } catch (const IoError &e) {
-            const std::string message = e.what();
-            QVERIFY2(message.find(victim.string()) != std::string::npos && message.find("truncated") != std::string::npos, e.what());
-        }
+        expectNamed(rescanned); // headers read again: the worker's header pass finds it
         QCOMPARE(zombieChildren(), 0);
     }
 
-    void cancel_while_placing_uncompressed_slices_is_prompt()
+    void cancel_while_reading_uncompressed_slices_is_prompt()
     {
-        // The scan decodes plain uncompressed files as it goes (300 x 512 KB here): cancel must
-        // still stop it at once.
+        // 300 x 512 KB read on all cores in-process: cancel must still stop it at once.
         const std::string folder = anchorData() + "/dicom_series";
         if (!fs::exists(folder))
             QSKIP("anchor data absent: run /work/shared/anchors/gen_data.py (or set CARINA_ANCHOR_DATA)");
+        const DicomScan scan = scanDicom(folder);
         TaskContext *self = nullptr;
         QElapsedTimer sinceCancel;
+        double lastFraction = 0.0;
         TaskContext context([&](double fraction, const std::string &) {
+            lastFraction = fraction;
             if (fraction > 0.2 && !self->isCanceled()) {
                 self->cancel();
                 sinceCancel.start();
             }
         });
         self = &context;
-        QVERIFY_THROWS_EXCEPTION(TaskCanceled, scanDicom(folder, context));
+        QVERIFY_THROWS_EXCEPTION(TaskCanceled, loadDicomSeries(scan.series.front(), context));
         QVERIFY(sinceCancel.isValid() && sinceCancel.elapsed() < 1000);
+        QVERIFY2(lastFraction < 1.0, "the read ran to the end despite the cancel");
         QCOMPARE(zombieChildren(), 0);
+        // Nothing is left half-done: the same series loads whole afterwards.
+        QCOMPARE(loadDicomSeries(scan.series.front()).volume.dims()[2], 300);
     }
 
     void missing_middle_slice_gives_a_warning_naming_the_gap()

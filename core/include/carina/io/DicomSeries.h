@@ -16,9 +16,7 @@ namespace detail {
 struct DicomScannedHeaders;
 }
 
-/// One series found in a folder. Carries no patient identity. The scan reads no pixel data,
-/// except that of plain uncompressed files, which it already places in shared memory: when
-/// every file of the only series is such a file, loading it maps those slices and reads nothing.
+/// One series found in a folder. Carries no patient identity. The scan reads no pixel data.
 struct CARINA_CORE_EXPORT DicomSeriesInfo
 {
     std::string seriesInstanceUid;
@@ -28,8 +26,8 @@ struct CARINA_CORE_EXPORT DicomSeriesInfo
     int frameCount = 0;            ///< slices in total (multi-frame files count each frame)
     int rows = 0;
     int columns = 0;
-    /// The headers scanDicom read for `files`, and the pixels it placed (opaque). loadDicomSeries
-    /// uses them to skip a second pass; it rescans when they are missing or `files` was changed.
+    /// The headers scanDicom read for `files` (opaque). loadDicomSeries uses them to skip a
+    /// second header pass; it rescans when they are missing or `files` was changed.
     std::shared_ptr<const detail::DicomScannedHeaders> scannedHeaders;
 };
 
@@ -48,10 +46,12 @@ struct CARINA_CORE_EXPORT DicomScan
 CARINA_CORE_EXPORT DicomScan scanDicom(const std::string &path, const TaskContext &context = TaskContext::none());
 
 /// Reads one series into a volume: sorted along the slice normal, rescaled (int16 HU for CT
-/// when the values fit, float32 otherwise), LPS geometry. Decoding runs in worker processes
-/// that write into shared memory, in parallel. Gaps and non-uniform spacing become warnings
-/// naming the gap; mixed orientations or sizes throw IoError, as does a file of the series the
-/// decoder fails or crashes on. The voxels live in shared memory owned by the Volume.
+/// when the values fit, float32 otherwise), LPS geometry. Compressed pixel data is decoded in
+/// worker processes that write into shared memory, in parallel; plain uncompressed pixel data,
+/// which needs no parser once the workers have located it, is read on all cores in-process.
+/// Gaps and non-uniform spacing become warnings naming the gap; mixed orientations or sizes
+/// throw IoError, as does a file of the series that is cut short or the decoder fails or crashes
+/// on.
 CARINA_CORE_EXPORT LoadResult loadDicomSeries(const DicomSeriesInfo &series, const TaskContext &context = TaskContext::none());
 
 /// True when `path` looks like DICOM (a "DICM" preamble, or a folder holding such files).

@@ -10,9 +10,6 @@
 // "E <id>\t<message>\n". Task lines are "<id>\t<kind>\t<record>":
 //   S  header pass: the record is a file path, the answer a DicomFileHeader record (the pixel
 //      data is not read)
-//   P  header pass that may also place the pixels: as S, with a shared-memory descriptor
-//      (SCM_RIGHTS). A plain uncompressed file (canDecodeDuringScan) is decoded to int16 into
-//      slot <id> of it (kScanSlotBytes each) and the answer ends in "\tscanslot=1".
 //   D  decode: the record is a DicomDecodeTask; the task comes with a shared-memory descriptor
 //      (SCM_RIGHTS) that the worker writes the rescaled slices into
 
@@ -46,7 +43,7 @@
 using carina::io::detail::DicomDecodeTask;
 using carina::io::detail::DicomFileHeader;
 using carina::io::detail::DicomSliceSink;
-using Failure = carina::io::detail::DicomWorkerFailure;
+using Failure = carina::io::detail::DicomFileError;
 
 namespace {
 
@@ -74,8 +71,8 @@ void writeAll(const std::string &text)
 class SliceWriter final : public DicomSliceSink
 {
 public:
-    /// Slice k goes to `base` + k * sliceBytes of the block.
-    SliceWriter(int fd, const DicomDecodeTask &task, long long base = 0) : m_fd(fd), m_task(task), m_base(base)
+    /// Slice k goes to k * sliceBytes of the block.
+    SliceWriter(int fd, const DicomDecodeTask &task) : m_fd(fd), m_task(task)
     {
         if (fd < 0)
             throw Failure("internal: decode task without its shared memory");
@@ -89,19 +86,19 @@ public:
     SliceWriter(const SliceWriter &) = delete;
     SliceWriter &operator=(const SliceWriter &) = delete;
 
-    /// Where to convert one slice to (reused: it stays in cache).
-    char *buffer() override { return reinterpret_cast<char *>(s_buffer.get()); }
+    /// Where to convert one slice to, whichever it is (reused: it stays in cache).
+    char *buffer(int) override { return reinterpret_cast<char *>(s_buffer.get()); }
 
     void write(int slice) override
     {
         const long long inVolume = (long long)slice * m_task.sliceBytes;
         if (slice < 0 || inVolume + m_task.sliceBytes > m_task.volumeBytes)
             throw Failure("internal: slice " + std::to_string(slice) + " outside the shared volume");
-        const long long offset = m_base + inVolume;
+        const long long offset = inVolume;
         std::size_t done = 0;
         const std::size_t bytes = std::size_t(m_task.sliceBytes);
         while (done < bytes) {
-            const ssize_t n = ::pwrite(m_fd, buffer() + done, bytes - done, off_t(offset + (long long)done));
+            const ssize_t n = ::pwrite(m_fd, buffer(slice) + done, bytes - done, off_t(offset + (long long)done));
             if (n < 0 && errno == EINTR)
                 continue;
             if (n <= 0)
@@ -113,25 +110,9 @@ public:
 private:
     int m_fd;
     const DicomDecodeTask &m_task;
-    long long m_base;
     static inline std::unique_ptr<std::uint64_t[]> s_buffer;
     static inline std::size_t s_capacity = 0;
 };
-
-/// The header pass's extra for a plain uncompressed file (canDecodeDuringScan): its slice, as
-/// int16, into slot `task` of the scan's block. False when it did not work out (a value beyond
-/// int16, a short file, no room): the load then decodes the file in the usual pass, which
-/// reports any real problem.
-bool decodeIntoScanSlot(const std::string &file, const DicomFileHeader &header, long long task, int fd)
-{
-    try {
-        const DicomDecodeTask slotTask = carina::io::detail::scanDecodeTask(file, header);
-        SliceWriter writer(fd, slotTask, task * carina::io::detail::kScanSlotBytes);
-        return carina::io::detail::decodeDicomTask(slotTask, writer);
-    } catch (const std::exception &) {
-        return false;
-    }
-}
 
 #if defined(__has_feature)
 #  if __has_feature(address_sanitizer)
@@ -266,20 +247,17 @@ int main(int argc, char **argv)
         const char kind = line[tab1 + 1];
         const std::string payload = line.substr(tab2 + 1);
         int fd = -1;
-        if ((kind == 'D' || kind == 'P') && !fds.empty()) {
+        if (kind == 'D' && !fds.empty()) {
             fd = fds.front();
             fds.pop_front();
         }
         writeAll("B " + id + "\n");
         try {
-            if (kind == 'S' || kind == 'P') {
+            if (kind == 'S') {
                 const std::string file = carina::io::detail::unescapeField(payload);
                 limitMemoryForTask(file, 0);
                 const DicomFileHeader header = carina::io::detail::scanDicomFile(file);
-                std::string reply = "R " + id + "\t" + header.toRecord();
-                if (kind == 'P' && fd >= 0 && carina::io::detail::canDecodeDuringScan(header) && decodeIntoScanSlot(file, header, std::stoll(id), fd))
-                    reply += "\tscanslot=1";
-                writeAll(reply + "\n");
+                writeAll("R " + id + "\t" + header.toRecord() + "\n");
             } else {
                 const DicomDecodeTask task = DicomDecodeTask::fromRecord(payload);
                 const DicomFileHeader &h = task.header;

@@ -264,7 +264,7 @@ void DicomWorkerPool::run(const Run &options, const std::vector<std::string> &ta
     const std::chrono::milliseconds watchdog = watchdogFromEnvironment(options.watchdog);
     const int target = std::max(1, options.workers);
     const std::size_t inFlight = std::max<std::size_t>(1, options.inFlight);
-    const char taskKind = options.mode == Mode::Decode ? 'D' : options.sharedFds.empty() ? 'S' : 'P';
+    const char taskKind = options.mode == Mode::Decode ? 'D' : 'S';
 
     std::vector<std::unique_ptr<Worker>> workers;
     // Hands the workers back (or kills them) however this run ends.

@@ -43,9 +43,8 @@ public:
     {
         Mode mode = Mode::Scan;
         int workers = 2;
-        /// The worker in slot j gets sharedFds[j % size] with every task (SCM_RIGHTS) to write
-        /// into. One block per worker: writes to one tmpfs file serialise on its inode lock.
-        /// In a scan, blocks ask the workers to place plain files' pixels as they go.
+        /// Decode: the worker in slot j gets sharedFds[j % size] with every task (SCM_RIGHTS) to
+        /// write into. One block per worker: writes to one tmpfs file serialise on its inode lock.
         std::vector<int> sharedFds;
         std::chrono::milliseconds watchdog{15000};
         /// Tasks handed to a worker ahead of time: enough that it never waits for the

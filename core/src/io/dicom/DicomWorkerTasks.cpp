@@ -45,7 +45,7 @@ namespace carina::io::detail {
 
 namespace {
 
-using Failure = DicomWorkerFailure;
+using Failure = DicomFileError;
 
 // ---- header pass -------------------------------------------------------------------------
 
@@ -321,182 +321,6 @@ DicomFileHeader scanFile(const std::string &path)
 
 // ---- decode pass -------------------------------------------------------------------------
 
-struct Rescale
-{
-    double slope = 1.0;
-    double intercept = 0.0;
-    int bitsStored = 16;
-    bool isSigned = false;
-    bool maskBits = false; // BitsStored < BitsAllocated: the high bits may hold overlays
-};
-
-template<typename In, typename Acc>
-inline Acc storedValue(In raw, const Rescale &r, Acc mask, Acc signBit)
-{
-    static_assert(std::is_integral_v<In>, "float pixels have no stored-value bits");
-    Acc x = Acc(raw);
-    if (r.maskBits) {
-        x &= mask;
-        x = (x ^ signBit) - signBit;
-    }
-    return x;
-}
-
-// The hot loop of every CT series (16-bit stored values to int16 HU). Built for AVX2 as well:
-// the x86-64 baseline lacks the packed 32-bit multiply and min/max it needs to vectorise.
-template<typename In>
-[[gnu::always_inline]] inline bool rescaleToInt16Kernel(const In *in, std::size_t n, std::int32_t s, std::int32_t b, std::int16_t *o)
-{
-    std::int32_t lo = INT32_MAX, hi = INT32_MIN;
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::int32_t v = std::int32_t(in[i]) * s + b;
-        lo = std::min(lo, v);
-        hi = std::max(hi, v);
-        o[i] = std::int16_t(v);
-    }
-    return n == 0 || (lo >= INT16_MIN && hi <= INT16_MAX);
-}
-
-[[gnu::target_clones("avx2", "default")]] bool rescaleToInt16(const std::uint16_t *in, std::size_t n, std::int32_t s, std::int32_t b,
-                                                           std::int16_t *o)
-{
-    return rescaleToInt16Kernel(in, n, s, b, o);
-}
-
-[[gnu::target_clones("avx2", "default")]] bool rescaleToInt16(const std::int16_t *in, std::size_t n, std::int32_t s, std::int32_t b,
-                                                           std::int16_t *o)
-{
-    return rescaleToInt16Kernel(in, n, s, b, o);
-}
-
-/// Returns false when a value did not fit int16 (the caller then redoes the volume in float).
-template<typename In>
-bool convertFrame(const In *in, std::size_t n, const Rescale &r, const std::string &outType, void *out)
-{
-    using Acc = std::conditional_t<(sizeof(In) >= 4), std::int64_t, std::int32_t>;
-    Acc mask = 0, signBit = 0;
-    if constexpr (std::is_integral_v<In>) {
-        mask = Acc((std::int64_t(1) << r.bitsStored) - 1);
-        signBit = r.isSigned ? Acc(std::int64_t(1) << (r.bitsStored - 1)) : 0;
-    }
-    if (outType == "f32") {
-        float *o = static_cast<float *>(out);
-        // Float Pixel Data keeps its fractions (and its NaNs): no stored-value step for it.
-        if (!std::is_integral_v<In> || !r.maskBits) {
-            for (std::size_t i = 0; i < n; ++i)
-                o[i] = float(double(in[i]) * r.slope + r.intercept);
-            return true;
-        }
-        if constexpr (std::is_integral_v<In>) {
-            for (std::size_t i = 0; i < n; ++i)
-                o[i] = float(double(storedValue(in[i], r, mask, signBit)) * r.slope + r.intercept);
-        }
-        return true;
-    }
-    if constexpr (std::is_integral_v<In>) {
-        if (outType == "i16") {
-            std::int16_t *o = static_cast<std::int16_t *>(out);
-            const Acc s = Acc(std::llround(r.slope)), b = Acc(std::llround(r.intercept));
-            Acc lo = std::numeric_limits<Acc>::max(), hi = std::numeric_limits<Acc>::min();
-            if constexpr (sizeof(In) == 2) {
-                if (!r.maskBits && s >= -32768 && s <= 32768 && b >= -(1 << 29) && b <= (1 << 29)) // no int32 overflow
-                    return rescaleToInt16(in, n, std::int32_t(s), std::int32_t(b), o);
-            }
-            if (!r.maskBits) {
-                for (std::size_t i = 0; i < n; ++i) {
-                    const Acc v = Acc(in[i]) * s + b;
-                    lo = std::min(lo, v);
-                    hi = std::max(hi, v);
-                    o[i] = std::int16_t(v);
-                }
-            } else {
-                for (std::size_t i = 0; i < n; ++i) {
-                    const Acc v = storedValue(in[i], r, mask, signBit) * s + b;
-                    lo = std::min(lo, v);
-                    hi = std::max(hi, v);
-                    o[i] = std::int16_t(v);
-                }
-            }
-            return n == 0 || (lo >= INT16_MIN && hi <= INT16_MAX);
-        }
-    }
-    throw Failure("internal: unsupported output type " + outType);
-}
-
-bool convertAny(const char *in, std::size_t n, int bitsAllocated, bool isSigned, bool isFloat, const Rescale &r,
-                const std::string &outType, void *out)
-{
-    if (isFloat && bitsAllocated == 32)
-        return convertFrame(reinterpret_cast<const float *>(in), n, r, outType, out);
-    if (isFloat && bitsAllocated == 64)
-        return convertFrame(reinterpret_cast<const double *>(in), n, r, outType, out);
-    switch (bitsAllocated) {
-    case 8:
-        return isSigned ? convertFrame(reinterpret_cast<const std::int8_t *>(in), n, r, outType, out)
-                        : convertFrame(reinterpret_cast<const std::uint8_t *>(in), n, r, outType, out);
-    case 16:
-        return isSigned ? convertFrame(reinterpret_cast<const std::int16_t *>(in), n, r, outType, out)
-                        : convertFrame(reinterpret_cast<const std::uint16_t *>(in), n, r, outType, out);
-    case 32:
-        return isSigned ? convertFrame(reinterpret_cast<const std::int32_t *>(in), n, r, outType, out)
-                        : convertFrame(reinterpret_cast<const std::uint32_t *>(in), n, r, outType, out);
-    default:
-        throw Failure("unsupported pixel data: " + std::to_string(bitsAllocated) + " bits allocated");
-    }
-}
-
-Rescale rescaleOf(const DicomFileHeader &h, int bitsAllocated, int bitsStored, bool isSigned)
-{
-    Rescale r;
-    r.slope = h.slope;
-    r.intercept = h.intercept;
-    r.bitsStored = bitsStored;
-    r.isSigned = isSigned;
-    r.maskBits = bitsStored > 0 && bitsStored < bitsAllocated && bitsAllocated <= 32;
-    return r;
-}
-
-bool decodeNative(const DicomDecodeTask &task, DicomSliceSink &out)
-{
-    const DicomFileHeader &h = task.header;
-    const int fd = ::open(task.file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        throw Failure(std::string("cannot open: ") + std::strerror(errno));
-    const std::size_t pixels = std::size_t(h.rows) * std::size_t(h.columns);
-    const std::size_t frameBytes = pixels * std::size_t(h.bitsAllocated / 8);
-    // Kept across tasks: a fresh 512 KB buffer per slice costs more in page faults than the read.
-    static std::unique_ptr<std::uint64_t[]> buffer; // 8-byte aligned for any pixel type
-    static std::size_t bufferWords = 0;
-    if (bufferWords < (frameBytes + 7) / 8) {
-        bufferWords = (frameBytes + 7) / 8;
-        buffer.reset(new std::uint64_t[bufferWords]);
-    }
-    bool fits = true;
-    try {
-        for (std::size_t i = 0; i < task.frames.size(); ++i) {
-            const off_t at = off_t(h.pixelOffset) + off_t(task.frames[i]) * off_t(frameBytes);
-            std::size_t got = 0;
-            while (got < frameBytes) {
-                const ssize_t n = ::pread(fd, reinterpret_cast<char *>(buffer.get()) + got, frameBytes - got, at + off_t(got));
-                if (n < 0 && errno == EINTR)
-                    continue;
-                if (n <= 0)
-                    throw Failure("truncated: pixel data of frame " + std::to_string(task.frames[i] + 1) + " ends early");
-                got += std::size_t(n);
-            }
-            const Rescale r = rescaleOf(h, h.bitsAllocated, h.bitsStored, h.pixelRepresentation == 1);
-            fits &= convertAny(reinterpret_cast<const char *>(buffer.get()), pixels, h.bitsAllocated, h.pixelRepresentation == 1,
-                               h.floatPixels, r, task.outputType, out.buffer());
-            out.write(task.slices[i]);
-        }
-    } catch (...) {
-        ::close(fd);
-        throw;
-    }
-    ::close(fd);
-    return fits;
-}
-
 bool decodeWithGdcm(const DicomDecodeTask &task, DicomSliceSink &writer)
 {
     gdcm::ImageReader reader;
@@ -559,8 +383,8 @@ bool decodeWithGdcm(const DicomDecodeTask &task, DicomSliceSink &writer)
             const std::size_t first = std::size_t(task.frames[i]) * pixels;
             for (std::size_t p = 0; p < pixels; ++p)
                 bits[p] = (packed[(first + p) >> 3] >> ((first + p) & 7)) & 1;
-            fits &= convertAny(reinterpret_cast<const char *>(bits.data()), pixels, 8, false, false, rescaleOf(h, 8, 8, false),
-                               task.outputType, writer.buffer());
+            fits &= convertDicomPixels(reinterpret_cast<const char *>(bits.data()), pixels, 8, false, false, rescaleOf(h, 8, 8, false),
+                               task.outputType, writer.buffer(task.slices[i]));
             writer.write(task.slices[i]);
         }
         return fits;
@@ -574,7 +398,7 @@ bool decodeWithGdcm(const DicomDecodeTask &task, DicomSliceSink &writer)
         if (task.frames[i] < 0 || task.frames[i] >= frames)
             throw Failure("frame " + std::to_string(task.frames[i] + 1) + " missing from the decoded data");
         const char *in = buffer.data() + std::size_t(task.frames[i]) * frameBytes;
-        char *out = writer.buffer();
+        char *out = writer.buffer(task.slices[i]);
         if (task.channels == 3) {
             const int outBytes = task.outputType == "u8" ? 1 : 2;
             const std::size_t values = pixels * 3;
@@ -598,8 +422,8 @@ bool decodeWithGdcm(const DicomDecodeTask &task, DicomSliceSink &writer)
         }
         const bool isSigned = pf.GetPixelRepresentation() == 1;
         const bool isFloat = pf.GetScalarType() == gdcm::PixelFormat::FLOAT32 || pf.GetScalarType() == gdcm::PixelFormat::FLOAT64;
-        const Rescale r = rescaleOf(h, bitsAllocated, pf.GetBitsStored(), isSigned);
-        fits &= convertAny(in, pixels, bitsAllocated, isSigned, isFloat, r, task.outputType, out);
+        const DicomRescale r = rescaleOf(h, bitsAllocated, pf.GetBitsStored(), isSigned);
+        fits &= convertDicomPixels(in, pixels, bitsAllocated, isSigned, isFloat, r, task.outputType, out);
         writer.write(task.slices[i]);
     }
     return fits;
@@ -609,8 +433,8 @@ bool decodeTask(const DicomDecodeTask &task, DicomSliceSink &out)
 {
     if (task.frames.size() != task.slices.size() || task.frames.empty())
         throw Failure("internal: malformed decode task");
-    if (task.header.pixelOffset >= 0 && task.channels == 1 && task.header.samplesPerPixel == 1)
-        return decodeNative(task, out);
+    if (isPlainPixelTask(task))
+        return readPlainPixels(task, out);
     return decodeWithGdcm(task, out);
 }
 
@@ -625,28 +449,6 @@ DicomFileHeader scanDicomFile(const std::string &path)
 bool decodeDicomTask(const DicomDecodeTask &task, DicomSliceSink &out)
 {
     return decodeTask(task, out);
-}
-
-bool canDecodeDuringScan(const DicomFileHeader &h)
-{
-    const auto integral = [](double v) { return std::isfinite(v) && std::abs(v) < 1e9 && v == std::round(v); };
-    return h.pixelOffset >= 0 && h.frames == 1 && h.samplesPerPixel == 1 && !h.floatPixels
-        && (h.bitsAllocated == 8 || h.bitsAllocated == 16) && h.rows > 0 && h.columns > 0 && integral(h.slope)
-        && integral(h.intercept) && (long long)h.rows * h.columns * 2 <= kScanSlotBytes;
-}
-
-DicomDecodeTask scanDecodeTask(const std::string &path, const DicomFileHeader &header)
-{
-    DicomDecodeTask task;
-    task.file = path;
-    task.header = header;
-    task.frames = {0};
-    task.slices = {0};
-    task.outputType = "i16";
-    task.channels = 1;
-    task.sliceBytes = (long long)header.rows * header.columns * 2;
-    task.volumeBytes = task.sliceBytes;
-    return task;
 }
 
 } // namespace carina::io::detail

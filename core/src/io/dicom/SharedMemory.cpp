@@ -48,14 +48,14 @@ int createBlock(std::size_t size)
 }
 } // namespace
 
-SharedMemory::SharedMemory(std::size_t size, int parts, bool checkRoom) : m_size(size)
+SharedMemory::SharedMemory(std::size_t size, int parts) : m_size(size)
 {
     if (size == 0)
         throw IoError("cannot allocate an empty volume");
     // tmpfs over-commits: running out of room would kill a worker with SIGBUS mid-write and be
     // misreported as a bad file, so check first. (Parts are sparse: together they hold `size`.)
     struct statvfs fs {};
-    if (checkRoom && ::statvfs("/dev/shm", &fs) == 0 && std::size_t(fs.f_bavail) * fs.f_frsize < size)
+    if (::statvfs("/dev/shm", &fs) == 0 && std::size_t(fs.f_bavail) * fs.f_frsize < size)
         throw IoError("not enough shared memory (/dev/shm) for a " + megabytes(size) + " volume ("
                       + megabytes(std::size_t(fs.f_bavail) * fs.f_frsize) + " free)");
     try {
@@ -92,35 +92,25 @@ std::shared_ptr<void> SharedMemory::map(const std::vector<int> &partOfSlice, std
 {
     if (m_fds.size() == 1)
         return map();
-    std::vector<Piece> pieces;
-    pieces.reserve(partOfSlice.size());
-    for (std::size_t k = 0; k < partOfSlice.size(); ++k)
-        pieces.push_back({partOfSlice[k], (long long)(k * sliceBytes)});
-    if (partOfSlice.size() * sliceBytes != m_size)
-        throw IoError("internal: " + std::to_string(partOfSlice.size()) + " slices do not fill the shared memory");
-    return map(pieces, sliceBytes);
-}
-
-std::shared_ptr<void> SharedMemory::map(const std::vector<Piece> &pieces, std::size_t sliceBytes) const
-{
-    const std::size_t total = pieces.size() * sliceBytes;
+    const std::size_t total = partOfSlice.size() * sliceBytes;
     if (!canSplit(sliceBytes) || total == 0)
         throw IoError("internal: slices of " + std::to_string(sliceBytes) + " bytes cannot be mapped piece by piece");
-    // Reserve the range, then lay each run of contiguous pieces of one part over it.
+    if (total != m_size)
+        throw IoError("internal: " + std::to_string(partOfSlice.size()) + " slices do not fill the shared memory");
+    // Reserve the range, then lay each run of slices from one part over it.
     char *base = static_cast<char *>(::mmap(nullptr, total, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0));
     if (base == MAP_FAILED)
         throw IoError("cannot map a " + megabytes(total) + " volume: " + std::strerror(errno));
     std::shared_ptr<void> owner(base, [total](void *q) { ::munmap(q, total); });
-    for (std::size_t k = 0; k < pieces.size();) {
-        const Piece &first = pieces[k];
-        if (first.part < 0 || std::size_t(first.part) >= m_fds.size() || first.offset < 0 || first.offset % ::sysconf(_SC_PAGESIZE) != 0)
+    for (std::size_t k = 0; k < partOfSlice.size();) {
+        const int part = partOfSlice[k];
+        if (part < 0 || std::size_t(part) >= m_fds.size())
             throw IoError("internal: slice " + std::to_string(k) + " has no place in the shared memory");
         std::size_t end = k + 1;
-        while (end < pieces.size() && pieces[end].part == first.part
-               && pieces[end].offset == first.offset + (long long)((end - k) * sliceBytes))
+        while (end < partOfSlice.size() && partOfSlice[end] == part)
             ++end;
-        void *p = ::mmap(base + k * sliceBytes, (end - k) * sliceBytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
-                         fd(first.part), off_t(first.offset));
+        void *p = ::mmap(base + k * sliceBytes, (end - k) * sliceBytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd(part),
+                         off_t(k * sliceBytes));
         if (p == MAP_FAILED)
             throw IoError("cannot map a " + megabytes(total) + " volume: " + std::strerror(errno));
         k = end;

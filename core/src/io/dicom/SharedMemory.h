@@ -21,9 +21,8 @@ namespace carina::io::detail {
 class SharedMemory
 {
 public:
-    /// Throws IoError when the memory cannot be had, or when /dev/shm has less room than `size`
-    /// and `checkRoom` (a sparse block written only in part, like the scan's, skips that).
-    explicit SharedMemory(std::size_t size, int parts = 1, bool checkRoom = true);
+    /// Throws IoError when the memory cannot be had, or when /dev/shm has less room than `size`.
+    explicit SharedMemory(std::size_t size, int parts = 1);
     ~SharedMemory();
     SharedMemory(const SharedMemory &) = delete;
     SharedMemory &operator=(const SharedMemory &) = delete;
@@ -37,15 +36,6 @@ public:
     /// Maps the volume read-write with slice k (`sliceBytes` long, a multiple of the page size
     /// when there are several parts) from part partOfSlice[k].
     std::shared_ptr<void> map(const std::vector<int> &partOfSlice, std::size_t sliceBytes) const;
-
-    /// Where one slice of a volume lies: which part, at which byte (a multiple of the page size).
-    struct Piece
-    {
-        int part = 0;
-        long long offset = 0;
-    };
-    /// Maps slice k of `sliceBytes` (whole pages) from pieces[k], in order, as one range.
-    std::shared_ptr<void> map(const std::vector<Piece> &pieces, std::size_t sliceBytes) const;
 
     /// Whether slices of `sliceBytes` can come from several parts (page-aligned slices).
     static bool canSplit(std::size_t sliceBytes);

@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: Apache-2.0
 # SPDX-FileCopyrightText: Carina contributors
 # DICOM: the library never parses DICOM in-process (Debian's GDCM asserts on malformed input);
-# carina-dicom-worker processes read headers and decode pixels into shared memory.
+# carina-dicom-worker processes read headers and decode compressed pixels into shared memory.
+# Plain uncompressed pixels, once a worker has located them, are read in-process (DicomPixels).
 set(CARINA_DICOM_DIR ${CMAKE_CURRENT_LIST_DIR})
 
 target_sources(carina_core PRIVATE
   ${CARINA_DICOM_DIR}/DicomRecord.cpp
   ${CARINA_DICOM_DIR}/DicomFileHeader.cpp
+  ${CARINA_DICOM_DIR}/DicomPixels.cpp
   ${CARINA_DICOM_DIR}/DicomVolumePlan.cpp
   ${CARINA_DICOM_DIR}/DicomWorkerPool.cpp
   ${CARINA_DICOM_DIR}/DicomWorkerLocator.cpp
@@ -20,12 +22,15 @@ target_link_libraries(carina_core PRIVATE ${CMAKE_DL_LIBS} rt)
 add_executable(carina-dicom-worker
   ${CARINA_DICOM_DIR}/DicomWorkerMain.cpp
   ${CARINA_DICOM_DIR}/DicomWorkerTasks.cpp
+  ${CARINA_DICOM_DIR}/DicomPixels.cpp
   ${CARINA_DICOM_DIR}/DicomRecord.cpp
   ${CARINA_DICOM_DIR}/DicomFileHeader.cpp)
 target_include_directories(carina-dicom-worker PRIVATE ${PROJECT_SOURCE_DIR}/core/src ${GDCM_INCLUDE_DIRS})
 target_link_libraries(carina-dicom-worker PRIVATE gdcmMSFF)
 # The pixel conversion loops are the hot path of uncompressed series: let them vectorise.
 target_compile_options(carina-dicom-worker PRIVATE $<$<CONFIG:Release,RelWithDebInfo>:-O3>)
+set_source_files_properties(${CARINA_DICOM_DIR}/DicomPixels.cpp PROPERTIES
+  COMPILE_OPTIONS "$<$<CONFIG:Release,RelWithDebInfo>:-O3>")
 set_target_properties(carina-dicom-worker PROPERTIES AUTOMOC OFF)
 # Building the library builds its helper, so tests and the app always find a current worker.
 add_dependencies(carina_core carina-dicom-worker)
