@@ -81,10 +81,13 @@ void waitIdle(double maxS)
 
 // ---- timing and output -----------------------------------------------------------------------
 
-Timing timeRuns(int repeat, int warmup, const std::function<void()> &run)
+Timing timeRuns(int repeat, int warmup, const std::function<void()> &run, const std::function<void()> &untimedAfterEach)
 {
-    for (int n = 0; n < warmup; ++n)
+    for (int n = 0; n < warmup; ++n) {
         run();
+        if (untimedAfterEach)
+            untimedAfterEach();
+    }
     Timing t;
     double foreign = 0.0, capacity = 0.0;
     for (int n = 0; n < repeat; ++n) {
@@ -97,6 +100,8 @@ Timing timeRuns(int repeat, int warmup, const std::function<void()> &run)
         const auto [f, c] = meter.stop();
         foreign += f;
         capacity += c;
+        if (untimedAfterEach)
+            untimedAfterEach();
     }
     t.foreignFrac = capacity > 0 ? foreign / capacity : 0.0;
     return t;

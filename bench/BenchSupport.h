@@ -34,8 +34,9 @@ struct Timing
 
 /// Waits until other processes use less than 10% of the CPUs, at most `maxS` seconds.
 void waitIdle(double maxS);
-/// `warmup` untimed runs, then `repeat` timed ones.
-Timing timeRuns(int repeat, int warmup, const std::function<void()> &run);
+/// `warmup` untimed runs, then `repeat` timed ones; `untimedAfterEach` (when set) runs after
+/// every run, outside the clock.
+Timing timeRuns(int repeat, int warmup, const std::function<void()> &run, const std::function<void()> &untimedAfterEach = {});
 double median(std::vector<double> v);
 
 /// JSON helpers for figures.
