@@ -160,6 +160,13 @@ bool readPlainPixels(const DicomDecodeTask &task, DicomSliceSink &out)
         throw DicomFileError(std::string("cannot open: ") + std::strerror(errno));
     const std::size_t pixels = std::size_t(h.rows) * std::size_t(h.columns);
     const std::size_t frameBytes = pixels * std::size_t(h.bitsAllocated / 8);
+    // The sink holds task.sliceBytes per slice; a header that disagrees would write past it.
+    const std::size_t outBytes = task.outputType == "f32" ? 4 : task.outputType == "i16" ? 2 : 0;
+    if (outBytes == 0 || pixels * outBytes != std::size_t(task.sliceBytes)) {
+        ::close(fd);
+        throw DicomFileError("internal: a " + std::to_string(h.columns) + " x " + std::to_string(h.rows) + " frame as "
+                             + task.outputType + " does not fill a slice of " + std::to_string(task.sliceBytes) + " bytes");
+    }
     // Kept across tasks, one per thread: a fresh 512 KB buffer per slice costs more in page
     // faults than the read.
     thread_local std::unique_ptr<std::uint64_t[]> buffer; // 8-byte aligned for any pixel type
@@ -182,8 +189,8 @@ bool readPlainPixels(const DicomDecodeTask &task, DicomSliceSink &out)
                 got += std::size_t(n);
             }
             const DicomRescale r = rescaleOf(h, h.bitsAllocated, h.bitsStored, h.pixelRepresentation == 1);
-            fits &= convertDicomPixels(reinterpret_cast<const char *>(buffer.get()), pixels, h.bitsAllocated, h.pixelRepresentation == 1,
-                               h.floatPixels, r, task.outputType, out.buffer(task.slices[i]));
+            fits &= convertDicomPixels(reinterpret_cast<const char *>(buffer.get()), pixels, h.bitsAllocated,
+                                       h.pixelRepresentation == 1, h.floatPixels, r, task.outputType, out.buffer(task.slices[i]));
             out.write(task.slices[i]);
         }
     } catch (...) {

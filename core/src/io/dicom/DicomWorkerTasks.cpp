@@ -383,8 +383,8 @@ bool decodeWithGdcm(const DicomDecodeTask &task, DicomSliceSink &writer)
             const std::size_t first = std::size_t(task.frames[i]) * pixels;
             for (std::size_t p = 0; p < pixels; ++p)
                 bits[p] = (packed[(first + p) >> 3] >> ((first + p) & 7)) & 1;
-            fits &= convertDicomPixels(reinterpret_cast<const char *>(bits.data()), pixels, 8, false, false, rescaleOf(h, 8, 8, false),
-                               task.outputType, writer.buffer(task.slices[i]));
+            fits &= convertDicomPixels(reinterpret_cast<const char *>(bits.data()), pixels, 8, false, false,
+                                       rescaleOf(h, 8, 8, false), task.outputType, writer.buffer(task.slices[i]));
             writer.write(task.slices[i]);
         }
         return fits;
