@@ -141,6 +141,7 @@ void reportStartupWhenReady(QQuickWindow *window, AppController *controller, con
                 {QStringLiteral("title"), window->title()},
                 {QStringLiteral("width"), window->width()},
                 {QStringLiteral("height"), window->height()},
+                {QStringLiteral("portrait"), window->property("portrait").toBool()},
                 {QStringLiteral("hasImage"), controller->document()->hasImage()},
                 {QStringLiteral("lastError"), controller->lastError()},
                 {QStringLiteral("tilesShown"), tiles && tiles->isVisible() ? tiles->property("count").toInt() : 0},

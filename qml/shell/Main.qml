@@ -46,8 +46,11 @@ ApplicationWindow {
         document.setWindow(center, width)
     }
 
-    width: 1280
-    height: 800
+    // A screen smaller than the default window (a tablet, say 800 x 1280 upright) is filled, in
+    // its own orientation, so the portrait layout comes up without a window manager's help.
+    readonly property bool screenSmallerThanDefault: Screen.desktopAvailableWidth < 1280 || Screen.desktopAvailableHeight < 800
+    width: screenSmallerThanDefault ? Screen.desktopAvailableWidth : 1280
+    height: screenSmallerThanDefault ? Screen.desktopAvailableHeight : 800
     minimumWidth: 480
     minimumHeight: 480
     visible: true

@@ -21,7 +21,7 @@ ListView {
     boundsBehavior: Flickable.StopAtBounds
 
     header: Item {
-        width: root.orientation === ListView.Vertical ? root.width : 0
+        width: root.orientation === ListView.Vertical ? root.width - root.leftMargin - root.rightMargin : 0
         height: root.orientation === ListView.Vertical ? toolsLabel.implicitHeight + Theme.spacing : 0
         Text {
             id: toolsLabel
@@ -42,8 +42,9 @@ ListView {
         required property bool loaded
         required property string error
 
-        width: root.orientation === ListView.Vertical ? root.width : root.tileSize * 1.4
-        height: root.orientation === ListView.Vertical ? root.tileSize : root.height
+        // Inside the list's margins, or the far border and the end of a long name are clipped.
+        width: root.orientation === ListView.Vertical ? root.width - root.leftMargin - root.rightMargin : root.tileSize * 1.4
+        height: root.orientation === ListView.Vertical ? root.tileSize : root.height - root.topMargin - root.bottomMargin
         enabled: loaded
         hoverEnabled: true
         ToolTip.visible: hovered || pressed
