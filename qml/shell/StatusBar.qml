@@ -87,13 +87,17 @@ Rectangle {
             font.pixelSize: Theme.fontSmall + 1
             font.family: Theme.monoFamily
         }
-        Item { Layout.fillWidth: true }
         Text {
-            Layout.maximumWidth: root.width * 0.45
+            // Takes what the line leaves and gives way first: on an upright tablet it is cut
+            // at its end, never pushed off the window.
+            objectName: "statusImageSummary"
+            Layout.fillWidth: true
+            Layout.minimumWidth: 0
+            horizontalAlignment: Text.AlignRight
             text: root.document && root.document.hasImage ? root.document.imageSummary : ""
             color: Theme.textDim
             font.pixelSize: Theme.fontSmall + 1
-            elide: Text.ElideLeft
+            elide: Text.ElideRight
         }
     }
 }
