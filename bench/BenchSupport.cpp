@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <regex>
@@ -186,6 +187,17 @@ std::vector<double> metaList(const std::string &dataDir, const std::string &key)
     while (std::getline(s, item, ','))
         out.push_back(std::stod(item));
     return out;
+}
+
+Volume phantomCt(const std::string &dataDir)
+{
+    const NpyFile ct = NpyFile::read(dataDir + "/ct_phantom.npy");
+    requireShape(ct, "ct_phantom.npy", "<i2");
+    Volume volume(VoxelType::Int16, phantomGeometry(dataDir, ct.shape));
+    volume.info().units = "HU";
+    volume.info().modality = "CT";
+    std::memcpy(volume.rawData(), ct.bytes.data(), ct.bytes.size());
+    return volume;
 }
 
 ImageGeometry phantomGeometry(const std::string &dataDir, const std::vector<int> &shapeZyx)

@@ -8,6 +8,7 @@
 #include "NpyFile.h"
 
 #include <carina/ImageGeometry.h>
+#include <carina/Volume.h>
 
 #include <functional>
 #include <string>
@@ -56,6 +57,8 @@ std::vector<double> metaList(const std::string &dataDir, const std::string &key)
 /// The phantom's grid: x fastest, LPS as the anchors' README describes (identity direction).
 ImageGeometry phantomGeometry(const std::string &dataDir, const std::vector<int> &shapeZyx);
 void requireShape(const NpyFile &npy, const std::string &name, const char *descr);
+/// ct_phantom.npy as an int16 CT volume in HU on the phantom's grid.
+Volume phantomCt(const std::string &dataDir);
 
 using CaseFunction = void (*)(const Options &, const std::string &caseName);
 struct Case

@@ -61,14 +61,9 @@ void benchMesh(const Options &o, const std::string &caseName)
 // reports Dice per lung against the ground truth: so do we.
 void benchLungSegmentation(const Options &o, const std::string &caseName)
 {
-    const NpyFile ct = NpyFile::read(o.dataDir + "/ct_phantom.npy");
-    requireShape(ct, "ct_phantom.npy", "<i2");
+    const Volume volume = phantomCt(o.dataDir);
     const NpyFile gt = NpyFile::read(o.dataDir + "/ct_lung_mask_gt.npy");
     requireShape(gt, "ct_lung_mask_gt.npy", "|u1");
-    Volume volume(VoxelType::Int16, phantomGeometry(o.dataDir, ct.shape));
-    volume.info().units = "HU";
-    volume.info().modality = "CT";
-    std::memcpy(volume.rawData(), ct.bytes.data(), ct.bytes.size());
     algo::LungSegmentationResult result;
     const Timing t = timeRuns(o.repeat ? o.repeat : 5, 1, [&] { result = algo::segmentLungs(volume); });
     const std::uint16_t *seg = result.labels.data();
@@ -97,12 +92,7 @@ void benchLungSegmentation(const Options &o, const std::string &caseName)
 // seed's equivalent needs lungmask's network.
 void benchFullPipeline(const Options &o, const std::string &caseName)
 {
-    const NpyFile ct = NpyFile::read(o.dataDir + "/ct_phantom.npy");
-    requireShape(ct, "ct_phantom.npy", "<i2");
-    Volume volume(VoxelType::Int16, phantomGeometry(o.dataDir, ct.shape));
-    volume.info().units = "HU";
-    volume.info().modality = "CT";
-    std::memcpy(volume.rawData(), ct.bytes.data(), ct.bytes.size());
+    const Volume volume = phantomCt(o.dataDir);
     algo::LungSegmentationResult result;
     Mesh lungs[2];
     std::size_t rawTriangles = 0;

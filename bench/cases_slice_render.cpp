@@ -22,10 +22,7 @@ namespace {
 
 void benchSliceRender(const Options &o, const std::string &caseName)
 {
-    const NpyFile ct = NpyFile::read(o.dataDir + "/ct_phantom.npy");
-    requireShape(ct, "ct_phantom.npy", "<i2");
-    Volume volume(VoxelType::Int16, phantomGeometry(o.dataDir, ct.shape));
-    std::memcpy(volume.rawData(), ct.bytes.data(), ct.bytes.size());
+    const Volume volume = phantomCt(o.dataDir);
     const NpyFile mask = NpyFile::read(o.dataDir + "/ct_lung_mask_gt.npy");
     requireShape(mask, "ct_lung_mask_gt.npy", "|u1");
     LabelVolume labels(volume.geometry());

@@ -29,6 +29,10 @@ FIGURES = {
         'carina': [('dtype', ''), ('equal_to_npy', '= npy'), ('orientation', '')],
         'peer': [('equals_npy', '= npy')],
     },
+    'ggo': {
+        'anchor': [('ggo_volume_ml', 'mL'), ('dice', 'Dice')],
+        'carina': [('ggo_volume_ml', 'mL'), ('dice', 'Dice')],
+    },
     'slice_render': {
         'anchor': [('width', 'w'), ('height', 'h'), ('tinted_pixels', 'tinted')],
         'carina': [('width', 'w'), ('height', 'h'), ('tinted_pixels', 'tinted')],

@@ -8,3 +8,4 @@ target_sources(carina_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/RegionProperties.cp
 target_sources(carina_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/LungSegmentation.cpp)
 target_sources(carina_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/MeshSmoothing.cpp)
 target_sources(carina_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/MeshDecimation.cpp)
+target_sources(carina_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/GroundGlass.cpp)
