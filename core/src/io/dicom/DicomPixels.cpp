@@ -155,26 +155,31 @@ bool isPlainPixelTask(const DicomDecodeTask &task)
 bool readPlainPixels(const DicomDecodeTask &task, DicomSliceSink &out)
 {
     const DicomFileHeader &h = task.header;
-    const int fd = ::open(task.file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        throw DicomFileError(std::string("cannot open: ") + std::strerror(errno));
     const std::size_t pixels = std::size_t(h.rows) * std::size_t(h.columns);
     const std::size_t frameBytes = pixels * std::size_t(h.bitsAllocated / 8);
     // The sink holds task.sliceBytes per slice; a header that disagrees would write past it.
     const std::size_t outBytes = task.outputType == "f32" ? 4 : task.outputType == "i16" ? 2 : 0;
-    if (outBytes == 0 || pixels * outBytes != std::size_t(task.sliceBytes)) {
-        ::close(fd);
+    if (outBytes == 0 || pixels * outBytes != std::size_t(task.sliceBytes))
         throw DicomFileError("internal: a " + std::to_string(h.columns) + " x " + std::to_string(h.rows) + " frame as "
                              + task.outputType + " does not fill a slice of " + std::to_string(task.sliceBytes) + " bytes");
-    }
     // Kept across tasks, one per thread: a fresh 512 KB buffer per slice costs more in page
-    // faults than the read.
-    thread_local std::unique_ptr<std::uint64_t[]> buffer; // 8-byte aligned for any pixel type
-    thread_local std::size_t bufferWords = 0;
-    if (bufferWords < (frameBytes + 7) / 8) {
-        bufferWords = (frameBytes + 7) / 8;
-        buffer.reset(new std::uint64_t[bufferWords]);
+    // faults than the read. Only up to kKeptFrameBytes, so the application's threads do not
+    // hold a huge frame's buffer for good.
+    constexpr std::size_t kKeptFrameBytes = std::size_t(8) << 20;
+    thread_local std::unique_ptr<std::uint64_t[]> kept;
+    thread_local std::size_t keptWords = 0;
+    std::unique_ptr<std::uint64_t[]> once;
+    const std::size_t words = (frameBytes + 7) / 8; // 8-byte aligned for any pixel type
+    if (frameBytes > kKeptFrameBytes) {
+        once.reset(new std::uint64_t[words]);
+    } else if (keptWords < words) {
+        kept.reset(new std::uint64_t[words]);
+        keptWords = words;
     }
+    const std::unique_ptr<std::uint64_t[]> &buffer = once ? once : kept;
+    const int fd = ::open(task.file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        throw DicomFileError(std::string("cannot open: ") + std::strerror(errno));
     bool fits = true;
     try {
         for (std::size_t i = 0; i < task.frames.size(); ++i) {
