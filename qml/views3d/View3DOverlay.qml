@@ -28,6 +28,7 @@ Item {
             objectName: "fitButton"
             text: qsTr("Fit")
             touchSize: root.touchSize
+            Layout.fillWidth: true // one width for all: a column, not a ragged edge
             onClicked: {
                 root.view.viewMoved = false
                 root.view.resetView()
@@ -37,6 +38,7 @@ Item {
             objectName: "slicesButton"
             text: qsTr("Slices")
             touchSize: root.touchSize
+            Layout.fillWidth: true
             checkable: true
             checked: root.view.slicesVisible
             onToggled: root.view.slicesVisible = checked
@@ -45,6 +47,7 @@ Item {
             objectName: "surfaceButton"
             text: qsTr("Surface")
             touchSize: root.touchSize
+            Layout.fillWidth: true
             checkable: true
             checked: root.openPanel === "surface"
             enabled: root.view.document !== null && root.view.document.hasImage
@@ -54,6 +57,7 @@ Item {
             objectName: "meshesButton"
             text: qsTr("Meshes")
             touchSize: root.touchSize
+            Layout.fillWidth: true
             checkable: true
             checked: root.openPanel === "meshes"
             enabled: root.view.meshModel.count > 0
