@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+#include "GgoController.h"
+
+#include <carina/io/LocalPath.h>
+#include <carina/io/Nifti.h>
+
+#include <QMetaObject>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+
+namespace carina::ggo {
+
+namespace {
+
+struct Outcome
+{
+    std::shared_ptr<GgoResult> result;
+    QString error;
+    bool canceled = false;
+};
+
+} // namespace
+
+GgoController::GgoController(Document *document, QObject *parent) : QObject(parent), m_document(document)
+{
+    if (!m_document)
+        return;
+    connect(m_document, &Document::imageChanged, this, &GgoController::onImageChanged);
+    connect(m_document, &Document::shapeDrawn, this, [this](const DrawnShape &shape) {
+        if (drawing())
+            takeShape(shape);
+    });
+    connect(m_document, &Document::shapeConsumerChanged, this, &GgoController::drawingChanged);
+}
+
+GgoController::~GgoController()
+{
+    if (m_task)
+        m_task->cancel();
+    if (drawing())
+        m_document->setShapeConsumer({}); // the tools paint again once the panel is gone
+}
+
+void GgoController::setLowHu(double hu)
+{
+    hu = std::clamp(hu, -1100.0, 3000.0);
+    if (hu == m_options.lowHu)
+        return;
+    m_options.lowHu = hu;
+    emit optionsChanged();
+}
+
+void GgoController::setHighHu(double hu)
+{
+    hu = std::clamp(hu, -1100.0, 3000.0);
+    if (hu == m_options.highHu)
+        return;
+    m_options.highHu = hu;
+    emit optionsChanged();
+}
+
+bool GgoController::drawing() const
+{
+    return m_document && m_document->shapeConsumer() == kConsumerName;
+}
+
+void GgoController::setDrawing(bool on)
+{
+    if (!m_document || on == drawing())
+        return;
+    m_document->setShapeConsumer(on ? kConsumerName : QString());
+}
+
+QString GgoController::regionText() const
+{
+    if (m_region.isEmpty())
+        return tr("No region yet: outline one on an axial slice, or take a box around the cursor.");
+    const VoxelBox &b = m_region.box;
+    return tr("%1 x %2 voxels%3, slices %4-%5")
+        .arg(b.end[0] - b.begin[0])
+        .arg(b.end[1] - b.begin[1])
+        .arg(m_region.inPlane.empty() ? QString() : tr(" (outlined)"))
+        .arg(b.begin[2] + 1)
+        .arg(b.end[2]);
+}
+
+int GgoController::sliceCount() const
+{
+    return m_document && m_document->hasImage() ? m_document->image().dims()[2] : 0;
+}
+
+void GgoController::setFirstSlice(int slice)
+{
+    if (m_region.isEmpty())
+        return;
+    GgoRegion region = m_region;
+    region.box.begin[2] = std::clamp(slice, 0, region.box.end[2] - 1);
+    setRegion(std::move(region));
+}
+
+void GgoController::setLastSlice(int slice)
+{
+    if (m_region.isEmpty())
+        return;
+    GgoRegion region = m_region;
+    region.box.end[2] = std::clamp(slice + 1, region.box.begin[2] + 1, sliceCount());
+    setRegion(std::move(region));
+}
+
+void GgoController::takeShape(const DrawnShape &shape)
+{
+    if (!m_document || !m_document->hasImage())
+        return;
+    const ImageGeometry &g = m_document->image().geometry();
+    const bool outline = shape.kind == DrawnShape::Kind::Lasso || shape.kind == DrawnShape::Kind::Rectangle;
+    if (!outline) {
+        setError(tr("Outline the region with the lasso or the rectangle tool."));
+        return;
+    }
+    setError({});
+    try {
+        if (shape.plane != algo::SlicePlane::Axial) {
+            // A side view gives the slices; the axial outline keeps its shape.
+            const auto slices = sliceRangeFromShape(g, shape);
+            if (slices.second <= slices.first)
+                return;
+            m_sideSlices = slices;
+            if (!m_region.isEmpty()) {
+                GgoRegion region = m_region;
+                region.box.begin[2] = slices.first;
+                region.box.end[2] = slices.second;
+                setRegion(std::move(region));
+            }
+            setStatus(tr("Slices %1-%2 set from the %3 view.")
+                          .arg(slices.first + 1)
+                          .arg(slices.second)
+                          .arg(shape.plane == algo::SlicePlane::Coronal ? tr("coronal") : tr("sagittal")));
+            return;
+        }
+        std::pair<int, int> slices;
+        if (m_sideSlices) {
+            slices = *m_sideSlices;
+        } else {
+            const int half = int(std::lround(kDefaultHalfDepthMm / g.spacing.z()));
+            slices = {shape.slice - half, shape.slice + half + 1};
+        }
+        GgoRegion region = regionFromAxialShape(g, shape, slices.first, slices.second);
+        if (region.isEmpty()) {
+            setError(tr("The outline covers no voxel; draw a larger one."));
+            return;
+        }
+        setRegion(std::move(region));
+        setStatus(m_sideSlices ? QString() : tr("Slices default to %1 mm around the outline; a shape on a side view sets them.")
+                                                  .arg(kDefaultHalfDepthMm, 0, 'f', 0));
+    } catch (const std::exception &e) {
+        setError(QString::fromUtf8(e.what()));
+    }
+}
+
+bool GgoController::regionAroundCursor(double sizeMm)
+{
+    if (!m_document || !m_document->hasImage()) {
+        setError(tr("Open a chest CT first."));
+        return false;
+    }
+    const ImageGeometry &g = m_document->image().geometry();
+    const QVector3D index = m_document->cursorIndex();
+    const Eigen::Vector3d centre(index.x(), index.y(), index.z());
+    GgoRegion region;
+    for (int a = 0; a < 3; ++a) {
+        const int half = std::max(1, int(std::lround(sizeMm / 2.0 / g.spacing[a])));
+        const int c = int(std::lround(centre[a]));
+        region.box.begin[a] = std::clamp(c - half, 0, g.dims[a]);
+        region.box.end[a] = std::clamp(c + half + 1, region.box.begin[a], g.dims[a]);
+    }
+    if (region.isEmpty()) {
+        setError(tr("The cursor is outside the image."));
+        return false;
+    }
+    setError({});
+    m_sideSlices.reset();
+    setRegion(std::move(region));
+    return true;
+}
+
+void GgoController::clearRegion()
+{
+    m_sideSlices.reset();
+    setRegion({});
+}
+
+void GgoController::setRegion(GgoRegion region)
+{
+    m_region = std::move(region);
+    m_histogram = m_document && m_document->hasImage() ? regionHistogram(m_document->image(), m_region) : RegionHistogram{};
+    m_histogramCounts.clear();
+    for (std::uint64_t c : m_histogram.counts)
+        m_histogramCounts << double(c);
+    emit regionChanged();
+}
+
+bool GgoController::run()
+{
+    if (m_task) {
+        setError(tr("A search is already going on."));
+        return false;
+    }
+    if (!m_document || !m_document->hasImage()) {
+        setError(tr("Open a chest CT first."));
+        return false;
+    }
+    if (m_region.isEmpty()) {
+        setError(tr("Outline a region first: a lasso or rectangle on an axial slice."));
+        return false;
+    }
+    if (!(m_options.lowHu < m_options.highHu)) {
+        setError(tr("The HU range is empty: the low end must be below the high end."));
+        return false;
+    }
+    setError({});
+    setStatus({});
+    const Volume ct = m_document->image(); // shares the voxels, no copy
+    const GgoRegion region = m_region;
+    const GgoOptions options = m_options;
+    const quint64 generation = ++m_generation;
+    auto task = std::make_shared<TaskContext>([this, generation, guard = QPointer<GgoController>(this)](double fraction, const std::string &) {
+        QMetaObject::invokeMethod(
+            guard.data(),
+            [this, guard, generation, fraction] {
+                if (guard && generation == m_generation && m_task) {
+                    m_progress = std::max(m_progress, std::clamp(fraction, 0.0, 1.0));
+                    emit progressChanged();
+                }
+            },
+            Qt::QueuedConnection);
+    });
+    m_task = task;
+    m_progress = 0.0;
+    emit progressChanged();
+    emit busyChanged();
+    QtConcurrent::run([ct, region, options, task]() {
+        Outcome outcome;
+        try {
+            outcome.result = std::make_shared<GgoResult>(runGgo(ct, region, options, *task));
+        } catch (const TaskCanceled &) {
+            outcome.canceled = true;
+        } catch (const std::bad_alloc &) {
+            outcome.error = QObject::tr("Not enough memory for the GGO search in this region.");
+        } catch (const std::exception &e) {
+            outcome.error = QString::fromUtf8(e.what());
+        }
+        return outcome;
+    }).then(this, [this, generation](const Outcome &outcome) { onFinished(generation, outcome.result, outcome.error, outcome.canceled); });
+    return true;
+}
+
+void GgoController::cancel()
+{
+    if (m_task)
+        m_task->cancel();
+}
+
+void GgoController::onFinished(quint64 generation, std::shared_ptr<GgoResult> result, const QString &error, bool canceled)
+{
+    if (generation != m_generation)
+        return;
+    m_task.reset();
+    emit busyChanged();
+    if (canceled) {
+        setStatus(tr("Canceled; nothing was changed."));
+        emit finished(false);
+        return;
+    }
+    if (!result || !m_document || !m_document->hasImage()) {
+        setError(error.isEmpty() ? tr("The GGO search failed.") : error);
+        emit finished(false);
+        return;
+    }
+    if (result->found.voxels == 0) {
+        setError(tr("No voxel of the region lies in %1 .. %2 HU; widen the range or move the region.")
+                     .arg(m_options.lowHu, 0, 'f', 0)
+                     .arg(m_options.highHu, 0, 'f', 0));
+        emit finished(false);
+        return;
+    }
+    m_result = std::move(*result);
+    if (const int old = m_document->findLayer(kLayerName); old >= 0)
+        m_document->removeLayer(old);
+    m_document->addLayer(kLayerName, m_result->labels, 0.5);
+    m_document->setMesh(std::make_shared<Mesh>(m_result->surface));
+    m_progress = 1.0;
+    emit progressChanged();
+    setStatus(tr("GGO %1 mL: the largest of %2 pieces in the range, %3 % of the region.")
+                  .arg(m_result->volumeMl, 0, 'f', 2)
+                  .arg(m_result->found.pieces)
+                  .arg(m_result->regionVolumeMl > 0 ? 100.0 * m_result->volumeMl / m_result->regionVolumeMl : 0.0, 0, 'f', 1));
+    emit resultChanged();
+    emit finished(true);
+}
+
+bool GgoController::exportLabels(const QString &path)
+{
+    if (!m_result) {
+        setError(tr("Nothing to export yet: run the search first."));
+        return false;
+    }
+    const std::string file = io::localPath(path).toStdString();
+    try {
+        io::writeNiftiLabels(*m_result->labels, file);
+    } catch (const std::exception &e) {
+        setError(QString::fromUtf8(e.what()));
+        return false;
+    }
+    setError({});
+    setStatus(tr("Saved %1").arg(QString::fromStdString(file)));
+    return true;
+}
+
+void GgoController::onImageChanged()
+{
+    if (m_task) {
+        m_task->cancel();
+        ++m_generation; // the running result belongs to the old image
+        m_task.reset();
+        emit busyChanged();
+    }
+    if (m_result) {
+        m_result.reset();
+        emit resultChanged();
+    }
+    m_sideSlices.reset();
+    setRegion({});
+    setError({});
+    setStatus({});
+}
+
+void GgoController::setError(const QString &error)
+{
+    if (error == m_error)
+        return;
+    m_error = error;
+    emit errorChanged();
+}
+
+void GgoController::setStatus(const QString &status)
+{
+    if (status == m_status)
+        return;
+    m_status = status;
+    emit statusChanged();
+}
+
+} // namespace carina::ggo

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+#pragma once
+
+#include "GgoPipeline.h"
+
+#include <carina/Document.h>
+#include <carina/TaskContext.h>
+
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QVariantList>
+
+#include <memory>
+#include <optional>
+
+namespace carina::ggo {
+
+/// State and actions of the GGO panel (seed 000). While `drawing` is on, the document's drawing
+/// tools hand their shapes here instead of painting: a lasso or rectangle on an axial slice
+/// outlines the region, one on a coronal or sagittal view sets its slices. The region's
+/// histogram helps to choose the HU range; run() then finds the largest face-connected piece in
+/// the range off the UI thread and puts a "GGO" label layer and surface mesh in the document.
+///
+/// Lives on the UI thread. Only one run at a time; cancel() leaves the document as it was.
+class GgoController : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(carina::Document *document READ document CONSTANT)
+    Q_PROPERTY(double lowHu READ lowHu WRITE setLowHu NOTIFY optionsChanged)
+    Q_PROPERTY(double highHu READ highHu WRITE setHighHu NOTIFY optionsChanged)
+    Q_PROPERTY(bool drawing READ drawing WRITE setDrawing NOTIFY drawingChanged)
+    Q_PROPERTY(bool hasRegion READ hasRegion NOTIFY regionChanged)
+    Q_PROPERTY(QString regionText READ regionText NOTIFY regionChanged)
+    Q_PROPERTY(int firstSlice READ firstSlice WRITE setFirstSlice NOTIFY regionChanged)
+    Q_PROPERTY(int lastSlice READ lastSlice WRITE setLastSlice NOTIFY regionChanged)
+    Q_PROPERTY(int sliceCount READ sliceCount NOTIFY regionChanged)
+    Q_PROPERTY(QVariantList histogram READ histogram NOTIFY regionChanged)
+    Q_PROPERTY(double histogramMin READ histogramMin NOTIFY regionChanged)
+    Q_PROPERTY(double histogramMax READ histogramMax NOTIFY regionChanged)
+    Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
+    Q_PROPERTY(double progress READ progress NOTIFY progressChanged)
+    Q_PROPERTY(QString error READ error NOTIFY errorChanged)
+    Q_PROPERTY(QString status READ status NOTIFY statusChanged)
+    Q_PROPERTY(bool hasResult READ hasResult NOTIFY resultChanged)
+    Q_PROPERTY(double volumeMl READ volumeMl NOTIFY resultChanged)
+    Q_PROPERTY(double regionVolumeMl READ regionVolumeMl NOTIFY resultChanged)
+    Q_PROPERTY(int pieces READ pieces NOTIFY resultChanged)
+
+public:
+    static inline const QString kLayerName = QStringLiteral("GGO");
+    static inline const QString kConsumerName = QStringLiteral("ggo");
+    /// Slices above and below an axial outline until a side view sets them.
+    static constexpr double kDefaultHalfDepthMm = 20.0;
+
+    explicit GgoController(Document *document, QObject *parent = nullptr);
+    ~GgoController() override;
+
+    Document *document() const { return m_document; }
+
+    /// The HU range: strictly above lowHu, at most highHu (-1100..3000). Defaults -700, -300.
+    double lowHu() const { return m_options.lowHu; }
+    void setLowHu(double hu);
+    double highHu() const { return m_options.highHu; }
+    void setHighHu(double hu);
+
+    /// Whether the drawing tools' shapes come here (Document::shapeConsumer).
+    bool drawing() const;
+    void setDrawing(bool on);
+
+    bool hasRegion() const { return !m_region.isEmpty(); }
+    QString regionText() const;
+    /// The region's axial slices, 0-based and inclusive (the views show them 1-based).
+    int firstSlice() const { return m_region.box.begin[2]; }
+    void setFirstSlice(int slice);
+    int lastSlice() const { return m_region.box.end[2] - 1; }
+    void setLastSlice(int slice);
+    int sliceCount() const;
+    QVariantList histogram() const { return m_histogramCounts; }
+    double histogramMin() const { return m_histogram.min; }
+    double histogramMax() const { return m_histogram.max; }
+
+    bool busy() const { return bool(m_task); }
+    double progress() const { return m_progress; }
+    QString error() const { return m_error; }
+    QString status() const { return m_status; }
+    bool hasResult() const { return m_result.has_value(); }
+    double volumeMl() const { return m_result ? m_result->volumeMl : 0.0; }
+    double regionVolumeMl() const { return m_result ? m_result->regionVolumeMl : 0.0; }
+    int pieces() const { return m_result ? int(m_result->found.pieces) : 0; }
+    const GgoRegion &region() const { return m_region; }
+
+    /// Takes a shape as the drawing tools hand it over (also callable directly).
+    void takeShape(const DrawnShape &shape);
+    /// A box of `sizeMm` (each side) around the cursor as the region, for a quick look without
+    /// drawing. False with error set without an image.
+    Q_INVOKABLE bool regionAroundCursor(double sizeMm);
+    Q_INVOKABLE void clearRegion();
+    /// Starts the search; false (and error set) without an image or region, or while running.
+    Q_INVOKABLE bool run();
+    Q_INVOKABLE void cancel();
+    /// Writes the GGO labels as NIfTI (.nii / .nii.gz). False with error set on failure.
+    Q_INVOKABLE bool exportLabels(const QString &path);
+
+signals:
+    void optionsChanged();
+    void drawingChanged();
+    void regionChanged();
+    void busyChanged();
+    void progressChanged();
+    void errorChanged();
+    void statusChanged();
+    void resultChanged();
+    /// A run ended: ok false when it failed or was canceled.
+    void finished(bool ok);
+
+private:
+    void setRegion(GgoRegion region);
+    void onImageChanged();
+    void onFinished(quint64 generation, std::shared_ptr<GgoResult> result, const QString &error, bool canceled);
+    void setError(const QString &error);
+    void setStatus(const QString &status);
+
+    QPointer<Document> m_document;
+    GgoOptions m_options;
+    GgoRegion m_region;
+    /// Slices a coronal or sagittal shape set, kept for the next axial outline.
+    std::optional<std::pair<int, int>> m_sideSlices;
+    RegionHistogram m_histogram;
+    QVariantList m_histogramCounts;
+    std::shared_ptr<TaskContext> m_task;
+    quint64 m_generation = 0;
+    double m_progress = 0.0;
+    QString m_error;
+    QString m_status;
+    std::optional<GgoResult> m_result;
+};
+
+} // namespace carina::ggo

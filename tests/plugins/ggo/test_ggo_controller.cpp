@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+// The GGO plugin through its controller, the way the panel and the drawing tools drive it.
+#include "GgoController.h"
+#include "SyntheticGgo.h"
+
+#include <carina/Document.h>
+#include <carina/io/VolumeReader.h>
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace carina;
+using carina::ggo::GgoController;
+
+namespace {
+
+bool runAndWait(GgoController &controller, int timeoutMs = 60000)
+{
+    QSignalSpy finished(&controller, &GgoController::finished);
+    if (!controller.run())
+        return false;
+    if (finished.isEmpty() && !finished.wait(timeoutMs))
+        return false;
+    return finished.first().first().toBool();
+}
+
+// A shape as the drawing tools hand it over; on the synthetic grid LPS mm = voxel index.
+DrawnShape shape(DrawnShape::Kind kind, algo::SlicePlane plane, int slice, std::vector<Eigen::Vector3d> points)
+{
+    DrawnShape s;
+    s.kind = kind;
+    s.plane = plane;
+    s.slice = slice;
+    s.points = std::move(points);
+    return s;
+}
+
+std::uint64_t labelled(const Document &document, const QString &layer)
+{
+    const int index = document.findLayer(layer);
+    if (index < 0)
+        return 0;
+    const LabelVolume &labels = *document.layer(index).labels;
+    return std::uint64_t(std::count(labels.data(), labels.data() + labels.voxelCount(), ggo::kGgoLabel));
+}
+
+} // namespace
+
+class TestGgoController : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void axial_outline_sets_the_region_and_the_lesion_is_found()
+    {
+        Document document;
+        document.setImage(test::syntheticGgoCt());
+        GgoController controller(&document);
+        controller.setDrawing(true);
+        QCOMPARE(document.shapeConsumer(), GgoController::kConsumerName);
+        // A rectangle on axial slice 20 around the large ball only, handed over by the tools.
+        document.submitShape(shape(DrawnShape::Kind::Rectangle, algo::SlicePlane::Axial, 20,
+                                   {Eigen::Vector3d(30, 30, 20), Eigen::Vector3d(50, 50, 20)}));
+        QVERIFY2(controller.hasRegion(), qPrintable(controller.error()));
+        const VoxelBox box = controller.region().box;
+        QCOMPARE(box.begin, (Dims{30, 30, 0}));   // 20 mm above and below slice 20
+        QCOMPARE(box.end, (Dims{51, 51, 40}));
+        QVERIFY(!controller.histogram().isEmpty());
+        QCOMPARE(controller.histogramMin(), -850.0);
+        QCOMPARE(controller.histogramMax(), -550.0);
+
+        QVERIFY(runAndWait(controller));
+        const std::uint64_t ball = test::ballVoxelsAfterMedian(6);
+        QCOMPARE(labelled(document, GgoController::kLayerName), ball);
+        QCOMPARE(controller.volumeMl(), double(ball) / 1000.0);
+        QCOMPARE(controller.pieces(), 1);
+        const int mesh = document.findMesh(QStringLiteral("GGO"));
+        QVERIFY(mesh >= 0);
+        // A closed surface around the ball: its volume within 10 % of the voxels'.
+        QVERIFY(std::abs(document.mesh(mesh)->enclosedVolume() - double(ball)) < 0.1 * double(ball));
+        QVERIFY(controller.status().contains(QLatin1String("mL")));
+    }
+
+    void a_side_view_shape_sets_the_slices()
+    {
+        Document document;
+        document.setImage(test::syntheticGgoCt());
+        GgoController controller(&document);
+        controller.setDrawing(true);
+        // A coronal rectangle from S 15 to S 25 first: kept for the axial outline to come.
+        document.submitShape(shape(DrawnShape::Kind::Rectangle, algo::SlicePlane::Coronal, 40,
+                                   {Eigen::Vector3d(20, 40, 15), Eigen::Vector3d(60, 40, 25)}));
+        QVERIFY(!controller.hasRegion());
+        document.submitShape(shape(DrawnShape::Kind::Lasso, algo::SlicePlane::Axial, 20,
+                                   {Eigen::Vector3d(32, 32, 20), Eigen::Vector3d(48, 32, 20), Eigen::Vector3d(48, 48, 20),
+                                    Eigen::Vector3d(32, 48, 20)}));
+        QVERIFY(controller.hasRegion());
+        QCOMPARE(controller.firstSlice(), 15);
+        QCOMPARE(controller.lastSlice(), 25);
+        // The slices can be set by hand too, within the image.
+        controller.setFirstSlice(18);
+        controller.setLastSlice(1000);
+        QCOMPARE(controller.firstSlice(), 18);
+        QCOMPARE(controller.lastSlice(), 39);
+        // Brush strokes are not outlines.
+        DrawnShape brush = shape(DrawnShape::Kind::Brush, algo::SlicePlane::Axial, 20, {Eigen::Vector3d(40, 40, 20)});
+        brush.widthMm = 3;
+        controller.takeShape(brush);
+        QVERIFY(controller.error().contains(QLatin1String("lasso")));
+    }
+
+    void a_box_around_the_cursor_keeps_the_largest_of_two_pieces()
+    {
+        Document document;
+        document.setImage(test::syntheticGgoCt());
+        GgoController controller(&document);
+        document.setCursorIndex(QVector3D(30, 30, 20));
+        QVERIFY(controller.regionAroundCursor(60.0));
+        QVERIFY(runAndWait(controller));
+        QCOMPARE(controller.pieces(), 2);
+        QCOMPARE(labelled(document, GgoController::kLayerName), test::ballVoxelsAfterMedian(6));
+    }
+
+    void refusals_say_what_to_do()
+    {
+        Document empty;
+        GgoController noImage(&empty);
+        QVERIFY(!noImage.run());
+        QVERIFY(noImage.error().contains(QLatin1String("Open")));
+
+        Document document;
+        document.setImage(test::syntheticGgoCt());
+        GgoController controller(&document);
+        QVERIFY(!controller.run());
+        QVERIFY(controller.error().contains(QLatin1String("Outline")));
+        document.setCursorIndex(QVector3D(40, 40, 20));
+        QVERIFY(controller.regionAroundCursor(20.0));
+        controller.setLowHu(-300);
+        controller.setHighHu(-700);
+        QVERIFY(!controller.run());
+        QVERIFY(controller.error().contains(QLatin1String("range")));
+        // A range nothing falls in: a message, and no layer.
+        controller.setLowHu(0);
+        controller.setHighHu(100);
+        QVERIFY(!runAndWait(controller));
+        QVERIFY2(controller.error().contains(QLatin1String("No voxel")), qPrintable(controller.error()));
+        QCOMPARE(document.findLayer(GgoController::kLayerName), -1);
+        QVERIFY(!controller.exportLabels(QStringLiteral("/tmp/never.nii.gz")));
+    }
+
+    void a_new_image_clears_everything_and_the_tools_are_given_back()
+    {
+        Document document;
+        document.setImage(test::syntheticGgoCt());
+        {
+            GgoController controller(&document);
+            controller.setDrawing(true);
+            document.setCursorIndex(QVector3D(40, 40, 20));
+            QVERIFY(controller.regionAroundCursor(30.0));
+            QVERIFY(runAndWait(controller));
+            document.setImage(test::syntheticGgoCt());
+            QVERIFY(!controller.hasRegion());
+            QVERIFY(!controller.hasResult());
+        }
+        // The controller is gone: the drawing tools paint again.
+        QVERIFY(document.shapeConsumer().isEmpty());
+    }
+
+    void labels_export_as_nifti()
+    {
+        Document document;
+        document.setImage(test::syntheticGgoCt());
+        GgoController controller(&document);
+        document.setCursorIndex(QVector3D(40, 40, 20));
+        QVERIFY(controller.regionAroundCursor(30.0));
+        QVERIFY(runAndWait(controller));
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("ggo.nii.gz"));
+        QVERIFY2(controller.exportLabels(QUrl::fromLocalFile(path).toString()), qPrintable(controller.error()));
+        const Volume back = io::readVolume(path.toStdString()).volume;
+        QCOMPARE(back.dims(), document.image().dims());
+        std::uint64_t lesion = 0;
+        for (int k = 0; k < back.dims()[2]; ++k)
+            for (int j = 0; j < back.dims()[1]; ++j)
+                for (int i = 0; i < back.dims()[0]; ++i)
+                    lesion += back.valueAt(i, j, k) == double(ggo::kGgoLabel);
+        QCOMPARE(lesion, test::ballVoxelsAfterMedian(6));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestGgoController)
+#include "test_ggo_controller.moc"
