@@ -13,6 +13,7 @@ SmoothingController::SmoothingController(carina::Document *document, QObject *pa
     : QObject(parent), m_document(document)
 {
     connect(&m_watcher, &QFutureWatcher<SmoothingResult>::finished, this, [this] {
+        m_busy = false;
         emit busyChanged();
         const SmoothingResult result = m_watcher.result();
         if (result.canceled)
@@ -75,6 +76,7 @@ void SmoothingController::apply()
         }
         return result;
     }));
+    m_busy = true;
     emit busyChanged();
 }
 

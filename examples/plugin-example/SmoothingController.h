@@ -37,7 +37,7 @@ public:
 
     double sigmaMm() const { return m_sigmaMm; }
     void setSigmaMm(double sigmaMm);
-    bool busy() const { return m_watcher.isRunning(); }
+    bool busy() const { return m_busy; }
     double progress() const { return m_progress; }
     QString error() const { return m_error; }
 
@@ -59,6 +59,9 @@ private:
     carina::Document *m_document;
     double m_sigmaMm = 1.0;
     double m_progress = 0.0;
+    // Not m_watcher.isRunning(): that turns false on the worker thread, before the finished
+    // handler below has run and told anyone.
+    bool m_busy = false;
     QString m_error;
     std::shared_ptr<carina::TaskContext> m_context;
     QFutureWatcher<SmoothingResult> m_watcher;
