@@ -140,7 +140,7 @@ std::string quoted(const std::string &s)
 }
 
 
-void emit(const std::string &workflow, const std::string &caseName, const Timing &t, const Figures &figures)
+void emitRow(const std::string &workflow, const std::string &caseName, const Timing &t, const Figures &figures)
 {
     std::ostringstream o;
     o << "{\"workflow\": " << quoted(workflow) << ", \"case\": " << quoted(caseName)

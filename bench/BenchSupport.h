@@ -48,7 +48,7 @@ std::string quoted(const std::string &s);
 using Figures = std::vector<std::pair<std::string, std::string>>;
 
 /// One JSON line per case, the anchors' format (bench/table.py reads both).
-void emit(const std::string &workflow, const std::string &caseName, const Timing &t, const Figures &figures);
+void emitRow(const std::string &workflow, const std::string &caseName, const Timing &t, const Figures &figures);
 void emitSkip(const std::string &workflow, const std::string &caseName, const std::string &why);
 
 std::string readText(const std::string &path);

@@ -17,8 +17,6 @@
 #include <string>
 #include <unistd.h>
 
-// Qt's `emit` keyword (from Document.h) would swallow BenchSupport's emit().
-#undef emit
 
 using namespace carina;
 using namespace carina::bench;
@@ -101,7 +99,7 @@ void benchBrush(const Options &o, const std::string &caseName)
     const bool countsRight = doc.labelCounts(layer) == countsPainted;
     patchBytes = doc.undoMemoryBytes();
 
-    emit("annotation", caseName, undo,
+    emitRow("annotation", caseName, undo,
          {{"strokes", std::to_string(strokes)},
           {"changed_voxels", std::to_string(changed)},
           {"undo_patch_mb", number(double(patchBytes) / (1024.0 * 1024.0), 4)},

@@ -83,7 +83,7 @@ void benchLabelProps(const Options &o, const std::string &caseName)
                     {"n_columns", std::to_string(m.table.availableColumns().size())}};
     if (!is3d)
         figures.push_back({"contour_pixels", std::to_string(contourPixels)});
-    emit("labelprops", caseName, t, figures);
+    emitRow("labelprops", caseName, t, figures);
 }
 
 } // namespace

@@ -63,7 +63,7 @@ void benchLoad(const Options &o, const std::string &caseName)
                 throw std::runtime_error(path + ": empty volume");
         },
         [&] { result = {}; });
-    emit("load", caseName, t, figures);
+    emitRow("load", caseName, t, figures);
 }
 
 } // namespace

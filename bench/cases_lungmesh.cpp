@@ -49,7 +49,7 @@ void benchMesh(const Options &o, const std::string &caseName)
         mesh = Mesh{};
         mesh = algo::marchingCubes(mask, options);
     });
-    emit("lungmesh", caseName, t,
+    emitRow("lungmesh", caseName, t,
          {{"n_verts", std::to_string(mesh.vertexCount())},
           {"n_faces", std::to_string(mesh.triangleCount())},
           {"area_mm2", number(std::round(mesh.surfaceArea() * 10) / 10, 9)},
@@ -79,7 +79,7 @@ void benchLungSegmentation(const Options &o, const std::string &caseName)
         }
         return a + b ? 2.0 * double(both) / double(a + b) : 1.0;
     };
-    emit("lungmesh", caseName, t,
+    emitRow("lungmesh", caseName, t,
          {{"dice_right", number(dice(1), 5)},
           {"dice_left", number(dice(2), 5)},
           {"dice_overall", number(dice(0), 5)},
@@ -107,7 +107,7 @@ void benchFullPipeline(const Options &o, const std::string &caseName)
             lungs[side] = std::move(mesh);
         }
     });
-    emit("lungmesh", caseName, t,
+    emitRow("lungmesh", caseName, t,
          {{"volume_right_ml", number(result.rightVolumeMl, 6)},
           {"volume_left_ml", number(result.leftVolumeMl, 6)},
           {"mesh_volume_right_ml", number(lungs[0].enclosedVolume() / 1000.0, 6)},

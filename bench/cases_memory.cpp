@@ -25,8 +25,6 @@
 #include <string>
 #include <vector>
 
-// Document.h brings Qt's `emit` keyword macro, which would swallow bench::emit().
-#undef emit
 
 using namespace carina;
 using namespace carina::bench;
@@ -111,7 +109,7 @@ void benchMemory(const Options &o, const std::string &caseName)
     for (std::size_t i = 0; i < rss.size(); ++i)
         list << (i ? ", " : "") << number(std::round(rss[i] * 10) / 10, 6);
     list << ']';
-    emit("memory", caseName, t,
+    emitRow("memory", caseName, t,
          {{"sample", quoted(std::filesystem::path(path).filename().string())},
           {"cycles", std::to_string(cycles)},
           {"triangles", std::to_string(triangles)},

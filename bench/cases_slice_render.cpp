@@ -41,7 +41,7 @@ void benchSliceRender(const Options &o, const std::string &caseName)
         const std::uint32_t r = px & 0xff, g = (px >> 8) & 0xff, b = (px >> 16) & 0xff;
         tinted += r != g || g != b;
     }
-    emit("slice_render", caseName, t,
+    emitRow("slice_render", caseName, t,
          {{"width", std::to_string(image.width)},
           {"height", std::to_string(image.height)},
           {"slice", std::to_string(slice)},
