@@ -29,6 +29,7 @@ GgoController::GgoController(Document *document, QObject *parent) : QObject(pare
 {
     if (!m_document)
         return;
+    m_studyImage = m_document->hasImage() ? m_document->loadedImage().rawData() : nullptr;
     connect(m_document, &Document::imageChanged, this, &GgoController::onImageChanged);
     connect(m_document, &Document::shapeDrawn, this, [this](const DrawnShape &shape) {
         if (drawing())
@@ -322,6 +323,12 @@ bool GgoController::exportLabels(const QString &path)
 
 void GgoController::onImageChanged()
 {
+    // Another plugin showing a derived image (the lung mask's masked CT) is the same study:
+    // the region and the result stay. A newly loaded image is not.
+    const void *loaded = m_document && m_document->hasImage() ? m_document->loadedImage().rawData() : nullptr;
+    if (loaded && loaded == m_studyImage)
+        return;
+    m_studyImage = loaded;
     if (m_task) {
         m_task->cancel();
         ++m_generation; // the running result belongs to the old image

@@ -135,6 +135,7 @@ private:
     QString m_error;
     QString m_status;
     std::optional<GgoResult> m_result;
+    const void *m_studyImage = nullptr; ///< the loaded voxels the region and result belong to
 };
 
 } // namespace carina::ggo

@@ -160,6 +160,10 @@ private slots:
             document.setCursorIndex(QVector3D(40, 40, 20));
             QVERIFY(controller.regionAroundCursor(30.0));
             QVERIFY(runAndWait(controller));
+            // A derived image on display (another plugin's masked CT) is the same study.
+            document.showDerivedImage(test::syntheticGgoCt(), QStringLiteral("Masked CT"));
+            QVERIFY(controller.hasRegion());
+            QVERIFY(controller.hasResult());
             document.setImage(test::syntheticGgoCt());
             QVERIFY(!controller.hasRegion());
             QVERIFY(!controller.hasResult());
