@@ -128,20 +128,21 @@ Pane {
                     color: root.rangeColour
                     opacity: 0.22
                 }
-                Row {
-                    anchors.bottom: parent.bottom
-                    Repeater {
-                        id: bars
-                        model: root.ready ? root.controller.histogram : []
-                        delegate: Rectangle {
-                            required property real modelData
-                            width: plot.width / Math.max(1, bars.count)
-                            // Square root: the lung's air peak would flatten everything else.
-                            height: plot.height * Math.sqrt(modelData / plot.peak)
-                            anchors.bottom: parent.bottom
-                            color: palette.text
-                            opacity: 0.6
-                        }
+                Repeater {
+                    id: bars
+                    model: root.ready ? root.controller.histogram : []
+                    delegate: Rectangle {
+                        required property real modelData
+                        required property int index
+                        readonly property real barWidth: plot.width / Math.max(1, bars.count)
+                        x: index * barWidth
+                        width: Math.max(1, barWidth)
+                        // Square root: the lung's air peak would flatten everything else; a bin
+                        // that holds anything stays visible.
+                        height: modelData > 0 ? Math.max(2, plot.height * Math.sqrt(modelData / plot.peak)) : 0
+                        y: plot.height - height
+                        color: palette.text
+                        opacity: 0.6
                     }
                 }
                 Label {
