@@ -7,7 +7,6 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
-#include <atomic>
 #include <stdexcept>
 
 namespace carina::algo {
@@ -70,14 +69,9 @@ void medianBox(const Volume &image, const VoxelBox &box, Volume &out, const Task
     const T *in = image.data<T>();
     T *o = out.data<T>();
     const std::size_t plane = std::size_t(d[0]) * std::size_t(d[1]);
-    std::atomic<bool> canceled{false};
     tbb::parallel_for(0, d[2], [&](int z) {
-        if (canceled.load(std::memory_order_relaxed))
+        if (context.isCanceled())
             return;
-        if (context.isCanceled()) {
-            canceled = true;
-            return;
-        }
         const int k = box.begin[2] + z;
         const auto row = [&](int y) { // row y of the box, clamped to the box (mode 'nearest')
             y = std::clamp(y, 0, d[1] - 1);

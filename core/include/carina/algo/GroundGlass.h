@@ -19,8 +19,7 @@ namespace carina::algo {
 /// The median of each voxel's 3 x 3 in-plane neighbourhood (footprint (1, 3, 3)) of `box` of a
 /// single-channel image, the box's own edge voxels repeated outwards: scikit-image 0.19's
 /// `filters.median(image[box], footprint=np.ones((1, 3, 3)))` (scipy's mode 'nearest'). Returns
-/// the box's values, x fastest, as float for float images and as the image's own type otherwise
-/// (one value per voxel, `sizeof(T)` bytes each, in the returned Volume).
+/// a volume of the box, of the image's type, placed where the box lies in the patient.
 /// Throws std::invalid_argument for a null or multi-channel image or an empty box or one outside
 /// the image; TaskCanceled.
 CARINA_CORE_EXPORT Volume medianFilterInPlane3x3(const Volume &image, const VoxelBox &box,

@@ -18,7 +18,6 @@ namespace carina::io::detail {
 
 namespace {
 
-
 template<typename In, typename Acc>
 inline Acc storedValue(In raw, const DicomRescale &r, Acc mask, Acc signBit)
 {

@@ -94,11 +94,10 @@ public:
         const long long inVolume = (long long)slice * m_task.sliceBytes;
         if (slice < 0 || inVolume + m_task.sliceBytes > m_task.volumeBytes)
             throw Failure("internal: slice " + std::to_string(slice) + " outside the shared volume");
-        const long long offset = inVolume;
         std::size_t done = 0;
         const std::size_t bytes = std::size_t(m_task.sliceBytes);
         while (done < bytes) {
-            const ssize_t n = ::pwrite(m_fd, buffer(slice) + done, bytes - done, off_t(offset + (long long)done));
+            const ssize_t n = ::pwrite(m_fd, buffer(slice) + done, bytes - done, off_t(inVolume + (long long)done));
             if (n < 0 && errno == EINTR)
                 continue;
             if (n <= 0)
