@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Carina contributors
 #include "GgoController.h"
 
+#include <carina/algo/Histogram.h>
 #include <carina/io/LocalPath.h>
 #include <carina/io/Nifti.h>
 
@@ -168,16 +169,9 @@ bool GgoController::regionAroundCursor(double sizeMm)
         setError(tr("Open a chest CT first."));
         return false;
     }
-    const ImageGeometry &g = m_document->image().geometry();
     const QVector3D index = m_document->cursorIndex();
-    const Eigen::Vector3d centre(index.x(), index.y(), index.z());
     GgoRegion region;
-    for (int a = 0; a < 3; ++a) {
-        const int half = std::max(1, int(std::lround(sizeMm / 2.0 / g.spacing[a])));
-        const int c = int(std::lround(centre[a]));
-        region.box.begin[a] = std::clamp(c - half, 0, g.dims[a]);
-        region.box.end[a] = std::clamp(c + half + 1, region.box.begin[a], g.dims[a]);
-    }
+    region.box = algo::boxAroundIndex(m_document->image().geometry(), Eigen::Vector3d(index.x(), index.y(), index.z()), sizeMm);
     if (region.isEmpty()) {
         setError(tr("The cursor is outside the image."));
         return false;
