@@ -100,14 +100,14 @@ void benchBrush(const Options &o, const std::string &caseName)
     patchBytes = doc.undoMemoryBytes();
 
     emitRow("annotation", caseName, undo,
-         {{"strokes", std::to_string(strokes)},
-          {"changed_voxels", std::to_string(changed)},
-          {"undo_patch_mb", number(double(patchBytes) / (1024.0 * 1024.0), 4)},
-          {"undo_rss_delta_mb", number(rssAfter - rssBefore, 4)},
-          {"undo_median_ms", number(median(undo.times) * 1000.0, 4)},
-          {"undo_max_ms", number(*std::max_element(undo.times.begin(), undo.times.end()) * 1000.0, 4)},
-          {"stroke_paint_median_ms", number(median(paintTimes) * 1000.0, 4)},
-          {"undo_restores_exactly", allBackground && restored && countsRight ? "true" : "false"}});
+            {{"strokes", std::to_string(strokes)},
+             {"changed_voxels", std::to_string(changed)},
+             {"undo_patch_mb", number(double(patchBytes) / (1024.0 * 1024.0), 4)},
+             {"undo_rss_delta_mb", number(rssAfter - rssBefore, 4)},
+             {"undo_median_ms", number(median(undo.times) * 1000.0, 4)},
+             {"undo_max_ms", number(*std::max_element(undo.times.begin(), undo.times.end()) * 1000.0, 4)},
+             {"stroke_paint_median_ms", number(median(paintTimes) * 1000.0, 4)},
+             {"undo_restores_exactly", allBackground && restored && countsRight ? "true" : "false"}});
 }
 
 } // namespace

@@ -18,8 +18,7 @@ using namespace carina::bench;
 
 namespace {
 
-// The anchor times crop + median + range + largest component on the CT already in memory and
-// reports the lesion volume and Dice against ggo_gt.npy: so do we.
+// The phantom with its lesion's ground truth, ROI and HU range (ct_phantom_meta.json).
 struct PhantomGgo
 {
     Volume ct;
@@ -66,7 +65,7 @@ void benchGroundGlass(const Options &o, const std::string &caseName)
     const Timing t = timeRuns(o.repeat ? o.repeat : 7, 1, [&] { result = algo::extractGroundGlass(p.ct, p.roi, {}, p.range); });
     const double voxelMl = p.ct.geometry().spacing.prod() / 1000.0;
     emitRow("ggo", caseName, t,
-         {{"ggo_volume_ml", number(double(result.voxels) * voxelMl, 5)}, {"dice", number(diceInBox(p, p.roi, result.mask, result.voxels), 5)}});
+            {{"ggo_volume_ml", number(double(result.voxels) * voxelMl, 5)}, {"dice", number(diceInBox(p, p.roi, result.mask, result.voxels), 5)}});
 }
 
 // The anchor's app case replays one interaction of the seed app: a lasso (an octagon just inside
@@ -96,10 +95,10 @@ void benchGroundGlassInteraction(const Options &o, const std::string &caseName)
         result = ggo::runGgo(p.ct, region, options);
     });
     emitRow("ggo", caseName, t,
-         {{"ggo_volume_ml", number(result.volumeMl, 5)},
-          {"dice", number(diceInBox(p, result.found.box, result.found.mask, result.found.voxels), 5)},
-          {"ggo_mesh_n_faces", std::to_string(result.surface.triangleCount())},
-          {"histogram_bins", std::to_string(histogram.counts.size())}});
+            {{"ggo_volume_ml", number(result.volumeMl, 5)},
+             {"dice", number(diceInBox(p, result.found.box, result.found.mask, result.found.voxels), 5)},
+             {"ggo_mesh_n_faces", std::to_string(result.surface.triangleCount())},
+             {"histogram_bins", std::to_string(histogram.counts.size())}});
 }
 
 } // namespace

@@ -50,11 +50,11 @@ void benchMesh(const Options &o, const std::string &caseName)
         mesh = algo::marchingCubes(mask, options);
     });
     emitRow("lungmesh", caseName, t,
-         {{"n_verts", std::to_string(mesh.vertexCount())},
-          {"n_faces", std::to_string(mesh.triangleCount())},
-          {"area_mm2", number(std::round(mesh.surfaceArea() * 10) / 10, 9)},
-          {"volume_ml", number(mesh.enclosedVolume() / 1000.0, 7)},
-          {"topology", quoted("classic (Lorensen/VTK)")}});
+            {{"n_verts", std::to_string(mesh.vertexCount())},
+             {"n_faces", std::to_string(mesh.triangleCount())},
+             {"area_mm2", number(std::round(mesh.surfaceArea() * 10) / 10, 9)},
+             {"volume_ml", number(mesh.enclosedVolume() / 1000.0, 7)},
+             {"topology", quoted("classic (Lorensen/VTK)")}});
 }
 
 // The anchor (wf2 classical) times segment_lungs on the int16 phantom already in memory and
@@ -80,11 +80,11 @@ void benchLungSegmentation(const Options &o, const std::string &caseName)
         return a + b ? 2.0 * double(both) / double(a + b) : 1.0;
     };
     emitRow("lungmesh", caseName, t,
-         {{"dice_right", number(dice(1), 5)},
-          {"dice_left", number(dice(2), 5)},
-          {"dice_overall", number(dice(0), 5)},
-          {"volume_right_ml", number(result.rightVolumeMl, 6)},
-          {"volume_left_ml", number(result.leftVolumeMl, 6)}});
+            {{"dice_right", number(dice(1), 5)},
+             {"dice_left", number(dice(2), 5)},
+             {"dice_overall", number(dice(0), 5)},
+             {"volume_right_ml", number(result.rightVolumeMl, 6)},
+             {"volume_left_ml", number(result.leftVolumeMl, 6)}});
 }
 
 // What the lung mesh plugin does after loading: segmentation, one mesh per lung, 10 Taubin
@@ -108,13 +108,13 @@ void benchFullPipeline(const Options &o, const std::string &caseName)
         }
     });
     emitRow("lungmesh", caseName, t,
-         {{"volume_right_ml", number(result.rightVolumeMl, 6)},
-          {"volume_left_ml", number(result.leftVolumeMl, 6)},
-          {"mesh_volume_right_ml", number(lungs[0].enclosedVolume() / 1000.0, 6)},
-          {"mesh_volume_left_ml", number(lungs[1].enclosedVolume() / 1000.0, 6)},
-          {"area_mm2", number(std::round((lungs[0].surfaceArea() + lungs[1].surfaceArea()) * 10) / 10, 9)},
-          {"raw_triangles", std::to_string(rawTriangles)},
-          {"n_faces", std::to_string(lungs[0].triangleCount() + lungs[1].triangleCount())}});
+            {{"volume_right_ml", number(result.rightVolumeMl, 6)},
+             {"volume_left_ml", number(result.leftVolumeMl, 6)},
+             {"mesh_volume_right_ml", number(lungs[0].enclosedVolume() / 1000.0, 6)},
+             {"mesh_volume_left_ml", number(lungs[1].enclosedVolume() / 1000.0, 6)},
+             {"area_mm2", number(std::round((lungs[0].surfaceArea() + lungs[1].surfaceArea()) * 10) / 10, 9)},
+             {"raw_triangles", std::to_string(rawTriangles)},
+             {"n_faces", std::to_string(lungs[0].triangleCount() + lungs[1].triangleCount())}});
 }
 
 } // namespace

@@ -110,18 +110,18 @@ void benchMemory(const Options &o, const std::string &caseName)
         list << (i ? ", " : "") << number(std::round(rss[i] * 10) / 10, 6);
     list << ']';
     emitRow("memory", caseName, t,
-         {{"sample", quoted(std::filesystem::path(path).filename().string())},
-          {"cycles", std::to_string(cycles)},
-          {"triangles", std::to_string(triangles)},
-          {"rss_before_mib", number(std::round(before * 10) / 10, 6)},
-          {"rss_after_cycle1_mib", number(std::round(first * 10) / 10, 6)},
-          {"rss_last_mib", number(std::round(last * 10) / 10, 6)},
-          {"rss_peak_mib", number(std::round(peak * 10) / 10, 6)},
-          {"last_vs_cycle1_pct", number(std::round((last / first - 1.0) * 1000) / 10, 4)},
-          {"within_10pct", last <= first * 1.10 ? "true" : "false"},
-          // A leak grows with every cycle; a one-off plateau (thread pools, allocator caches) does not.
-          {"growth_second_half_mib", number(std::round((last - rss[rss.size() / 2]) * 10) / 10, 6)},
-          {"rss_mib", list.str()}});
+            {{"sample", quoted(std::filesystem::path(path).filename().string())},
+             {"cycles", std::to_string(cycles)},
+             {"triangles", std::to_string(triangles)},
+             {"rss_before_mib", number(std::round(before * 10) / 10, 6)},
+             {"rss_after_cycle1_mib", number(std::round(first * 10) / 10, 6)},
+             {"rss_last_mib", number(std::round(last * 10) / 10, 6)},
+             {"rss_peak_mib", number(std::round(peak * 10) / 10, 6)},
+             {"last_vs_cycle1_pct", number(std::round((last / first - 1.0) * 1000) / 10, 4)},
+             {"within_10pct", last <= first * 1.10 ? "true" : "false"},
+             // A leak grows with every cycle; a one-off plateau (thread pools, allocator caches) does not.
+             {"growth_second_half_mib", number(std::round((last - rss[rss.size() / 2]) * 10) / 10, 6)},
+             {"rss_mib", list.str()}});
 }
 
 } // namespace

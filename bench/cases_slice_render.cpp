@@ -42,10 +42,10 @@ void benchSliceRender(const Options &o, const std::string &caseName)
         tinted += r != g || g != b;
     }
     emitRow("slice_render", caseName, t,
-         {{"width", std::to_string(image.width)},
-          {"height", std::to_string(image.height)},
-          {"slice", std::to_string(slice)},
-          {"tinted_pixels", std::to_string(tinted)}});
+            {{"width", std::to_string(image.width)},
+             {"height", std::to_string(image.height)},
+             {"slice", std::to_string(slice)},
+             {"tinted_pixels", std::to_string(tinted)}});
 }
 
 } // namespace
