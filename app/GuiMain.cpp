@@ -3,10 +3,12 @@
 #include "GuiMain.h"
 
 #include "AppController.h"
+#include "QmlModuleCheck.h"
 
 #include <carina/PluginHost.h>
 
 #include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -15,15 +17,19 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QQmlApplicationEngine>
+#include <QQmlComponent>
 #include <QQuickItem>
 #include <QQuickStyle>
 #include <QQuickWindow>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QThread>
 #include <QTimer>
 #include <QtQml/qqmlextensionplugin.h>
 
 #include <cstdio>
+#include <functional>
+#include <memory>
 
 // The shell is a static QML module: its plugin must be pulled in explicitly.
 Q_IMPORT_QML_PLUGIN(Carina_ShellPlugin)
@@ -105,6 +111,65 @@ QQuickItem *findNamedItem(QQuickItem *root, const QString &name)
     return nullptr;
 }
 
+// Runs the event loop until `condition` holds or `timeoutMs` passes; false on the timeout.
+bool processEventsUntil(const std::function<bool()> &condition, int timeoutMs)
+{
+    const QDeadlineTimer deadline(timeoutMs);
+    while (!condition()) {
+        if (deadline.hasExpired())
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        QThread::msleep(5);
+    }
+    return true;
+}
+
+// Opens and cancels each Qt Quick dialog (FileDialog, FolderDialog, ...) below `root`, as a user
+// who changes their mind would. A dialog whose implementation cannot load takes the process down
+// in Qt 6.4, so the report is only written if every one survived.
+void exerciseDialogsBelow(QObject *root, const QString &where, QJsonArray &out)
+{
+    if (!root)
+        return;
+    for (QObject *dialog : root->findChildren<QObject *>()) {
+        if (!dialog->inherits("QQuickAbstractDialog"))
+            continue;
+        const auto visible = [dialog] { return dialog->property("visible").toBool(); };
+        QMetaObject::invokeMethod(dialog, "open");
+        const bool opened = processEventsUntil(visible, 10000);
+        QMetaObject::invokeMethod(dialog, "reject");
+        const bool closed = processEventsUntil([&] { return !visible(); }, 10000);
+        out.append(QJsonObject{{QStringLiteral("where"), where},
+                               {QStringLiteral("title"), dialog->property("title").toString()},
+                               {QStringLiteral("opened"), opened},
+                               {QStringLiteral("closed"), closed}});
+    }
+}
+
+// The shell's dialogs, then those of each loaded plugin's panel (opened in turn).
+QJsonArray exerciseEveryDialog(QQuickWindow *window, AppController *controller)
+{
+    QJsonArray results;
+    exerciseDialogsBelow(window, QStringLiteral("shell"), results);
+    const PluginListModel *model = controller->plugins();
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QModelIndex index = model->index(row);
+        if (!model->data(index, PluginListModel::LoadedRole).toBool())
+            continue;
+        const QString id = model->data(index, PluginListModel::IdRole).toString();
+        QMetaObject::invokeMethod(window, "openPlugin", Q_ARG(QVariant, id),
+                                  Q_ARG(QVariant, model->data(index, PluginListModel::NameRole)));
+        QQuickItem *panel = nullptr;
+        processEventsUntil([&] {
+            const QQuickItem *loader = findNamedItem(window->contentItem(), QStringLiteral("pluginPanelLoader"));
+            panel = loader ? loader->property("item").value<QQuickItem *>() : nullptr;
+            return panel && QUrl(loader->property("source").toUrl()) == controller->panelUrlFor(id);
+        }, 10000);
+        exerciseDialogsBelow(panel, id, results);
+    }
+    return results;
+}
+
 // $CARINA_STARTUP_REPORT=FILE.json: once the window is shown and the first load is over, write
 // what the user would see (window, image, the plugin tiles) to FILE.json and a screenshot to
 // FILE.png, then quit. How the desktop-entry test checks a start from the menu.
@@ -135,7 +200,7 @@ void reportStartupWhenReady(QQuickWindow *window, AppController *controller, con
                                            {QStringLiteral("error"), model->data(index, PluginListModel::ErrorRole).toString()}});
             }
             const QQuickItem *tiles = findNamedItem(window->contentItem(), QStringLiteral("toolTiles"));
-            const QJsonObject report{
+            QJsonObject report{
                 {QStringLiteral("timedOut"), timedOut},
                 {QStringLiteral("windowVisible"), window->isVisible() && window->isExposed()},
                 {QStringLiteral("title"), window->title()},
@@ -154,6 +219,9 @@ void reportStartupWhenReady(QQuickWindow *window, AppController *controller, con
             QString png = reportPath;
             png.replace(QRegularExpression(QStringLiteral("\\.json$")), QString());
             window->grabWindow().save(png + QStringLiteral(".png"));
+            // $CARINA_STARTUP_EXERCISE_DIALOGS=1: open and cancel every dialog (shell and panels).
+            if (!qEnvironmentVariableIsEmpty("CARINA_STARTUP_EXERCISE_DIALOGS"))
+                report.insert(QStringLiteral("dialogs"), exerciseEveryDialog(window, controller));
             QSaveFile file(reportPath);
             const bool written = file.open(QIODevice::WriteOnly) && file.write(QJsonDocument(report).toJson()) > 0 && file.commit();
             if (!written)
@@ -162,6 +230,33 @@ void reportStartupWhenReady(QQuickWindow *window, AppController *controller, con
         });
     });
     timer->start(100);
+}
+
+// Tells the user which QML modules are missing: on stderr, and in a plain window when QtQuick
+// itself loads (a start from the desktop menu has no terminal). Returns the exit code.
+int reportMissingQmlModules(QQmlApplicationEngine &engine, const QList<QmlModuleRequirement> &missing)
+{
+    const QString message = missingQmlModulesMessage(missing);
+    std::fprintf(stderr, "carina: %s\n", qUtf8Printable(message));
+    if (!qEnvironmentVariableIsEmpty("CARINA_STARTUP_REPORT"))
+        return 1;
+    QQmlComponent component(&engine);
+    component.setData(QByteArrayLiteral("import QtQuick\n"
+                                        "Window {\n"
+                                        "    required property string message\n"
+                                        "    width: 640; height: 240; visible: true; color: \"#171a1f\"\n"
+                                        "    title: \"Carina cannot start\"\n"
+                                        "    Text {\n"
+                                        "        anchors.fill: parent; anchors.margins: 24\n"
+                                        "        text: parent.message; color: \"white\"; font.pixelSize: 16\n"
+                                        "        wrapMode: Text.Wrap; textFormat: Text.PlainText\n"
+                                        "    }\n"
+                                        "}\n"),
+                      QUrl(QStringLiteral("qrc:/carina/MissingModules.qml")));
+    std::unique_ptr<QObject> window(component.createWithInitialProperties({{QStringLiteral("message"), message}}));
+    if (window)
+        QGuiApplication::exec();
+    return 1;
 }
 
 } // namespace
@@ -181,6 +276,8 @@ int runGui(int &argc, char **argv, const QString &initialPath)
     AppController controller(&host);
     app.setController(&controller);
     QQmlApplicationEngine engine;
+    if (const auto missing = missingQmlModules(engine, requiredQmlModules()); !missing.isEmpty())
+        return reportMissingQmlModules(engine, missing);
     if (!loadShell(engine, controller)) {
         std::fprintf(stderr, "carina: the user interface failed to load (see the QML errors above)\n");
         return 1;

@@ -9,17 +9,17 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   qt6-base-dev qt6-base-private-dev qt6-declarative-dev qt6-declarative-dev-tools qt6-3d-dev libxkbcommon-dev
   qt6-image-formats-plugins qt6-qpa-plugins
-  qml6-module-qt3d-core qml6-module-qt3d-extras qml6-module-qt3d-input qml6-module-qt3d-logic
-  qml6-module-qt3d-render qml6-module-qt3d-animation qml6-module-qtquick-scene3d
-  qml6-module-qtquick-controls qml6-module-qtquick-layouts qml6-module-qtquick-dialogs
-  qml6-module-qtquick-shapes qml6-module-qtquick-templates qml6-module-qtquick-window
-  qml6-module-qttest qml6-module-qtqml-models qml6-module-qt-labs-qmlmodels
-  qml6-module-qt-labs-platform qml6-module-qtqml-workerscript qml6-module-qtcore
-  qml6-module-qt-labs-settings qml6-module-qtqml
+  qml6-module-qt3d-animation qml6-module-qttest qml6-module-qtqml-models qml6-module-qt-labs-qmlmodels
+  qml6-module-qt-labs-platform qml6-module-qtqml-workerscript qml6-module-qtcore qml6-module-qt-labs-settings
   libgdcm-dev libgdcm-tools libeigen3-dev libboost-dev libboost-iostreams-dev
   libboost-program-options-dev libnifti2-dev libtbb-dev libdeflate-dev zlib1g-dev
   xvfb xauth libgl1-mesa-dri fonts-dejavu-core
 )
+# The QML modules the app loads at run time: the list the .deb's Depends and the app's start-up
+# check use too.
+root="$(cd "$(dirname "$0")/.." && pwd)"
+mapfile -t qml_packages < <(awk '/^[A-Za-z]/ {print $2}' "$root/packaging/qml-modules.txt" | sort -u)
+packages+=("${qml_packages[@]}")
 if [[ "${1:-}" == "--with-python" ]]; then
   # The reference workflows (anchors) and the test-data checks use Debian's Python stack.
   packages+=(python3-numpy python3-scipy python3-skimage python3-sklearn python3-nibabel python3-pydicom)

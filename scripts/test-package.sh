@@ -11,6 +11,11 @@ for p in lintian desktop-file-utils appstream xvfb xauth groff-base; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || apt-get install -y -qq "$p" >/dev/null
 done
 dist="$root/dist"
+# Every QML module the app loads at run time comes with the package (dpkg-shlibdeps cannot see them).
+depends="$(dpkg-deb -f "$dist"/carina_*.deb Depends | tr ',' '\n' | sed -E 's/^ +//; s/ .*//')"
+for p in $(awk '/^[A-Za-z]/ {print $2}' "$root/packaging/qml-modules.txt" | sort -u); do
+  grep -qx -- "$p" <<<"$depends" || { echo "FAIL: the carina .deb does not depend on $p (packaging/qml-modules.txt)"; exit 1; }
+done
 cleanup() { apt-get remove -y -qq carina-dev carina >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 

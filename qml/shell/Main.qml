@@ -286,7 +286,7 @@ ApplicationWindow {
     }
 
     Shortcut {
-        sequence: StandardKey.Open
+        sequences: [StandardKey.Open]
         onActivated: fileDialog.open()
     }
 
@@ -296,16 +296,16 @@ ApplicationWindow {
         document: window.document
     }
     Shortcut {
-        sequence: StandardKey.Undo
+        sequences: [StandardKey.Undo]
         onActivated: drawingTools.undo()
     }
     Shortcut {
-        sequence: StandardKey.Redo
+        sequences: [StandardKey.Redo]
         onActivated: drawingTools.redo()
     }
 
     Shortcut {
-        sequence: StandardKey.Save
+        sequences: [StandardKey.Save]
         enabled: document.hasImage
         onActivated: controller.session.sessionPath.length > 0 ? controller.session.saveSession(controller.session.sessionPath)
                                                                : sessionActions.popup(sessionButton)

@@ -8,7 +8,18 @@ target_sources(carina_shell PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/PluginListModel.cpp
   ${CMAKE_CURRENT_LIST_DIR}/SessionController.h
   ${CMAKE_CURRENT_LIST_DIR}/SessionController.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/DocumentForeign.h)
+  ${CMAKE_CURRENT_LIST_DIR}/DocumentForeign.h
+  ${CMAKE_CURRENT_LIST_DIR}/QmlModuleCheck.h
+  ${CMAKE_CURRENT_LIST_DIR}/QmlModuleCheck.cpp)
+# packaging/qml-modules.txt compiled in, for the start-up check.
+set(CARINA_QML_MODULE_ENTRIES "")
+set(carina_qml_pairs ${CARINA_QML_MODULES})
+while(carina_qml_pairs)
+  list(POP_FRONT carina_qml_pairs carina_qml_module carina_qml_package)
+  string(APPEND CARINA_QML_MODULE_ENTRIES "    {\"${carina_qml_module}\", \"${carina_qml_package}\"},\n")
+endwhile()
+configure_file(${CMAKE_CURRENT_LIST_DIR}/RequiredQmlModules.h.in ${CMAKE_CURRENT_BINARY_DIR}/generated/RequiredQmlModules.h @ONLY)
+target_include_directories(carina_shell PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/generated)
 carina_shell_qml_files(
   shell/Main.qml
   shell/ViewArea.qml
