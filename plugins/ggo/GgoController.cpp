@@ -6,32 +6,22 @@
 #include <carina/io/LocalPath.h>
 #include <carina/io/Nifti.h>
 
-#include <QMetaObject>
-#include <QtConcurrent/QtConcurrentRun>
-
 #include <algorithm>
 #include <cmath>
 #include <exception>
 
 namespace carina::ggo {
 
-namespace {
-
-struct Outcome
-{
-    std::shared_ptr<GgoResult> result;
-    QString error;
-    bool canceled = false;
-};
-
-} // namespace
-
 GgoController::GgoController(Document *document, QObject *parent) : QObject(parent), m_document(document)
 {
+    m_task.setPolicy(TaskRunner::Policy::RefuseWhileBusy);
+    m_task.setBusyMessage(tr("A search is already going on."));
     if (!m_document)
         return;
-    m_studyImage = m_document->hasImage() ? m_document->loadedImage().rawData() : nullptr;
-    connect(m_document, &Document::imageChanged, this, &GgoController::onImageChanged);
+    // A derived image on display (the lung mask's masked CT) is the same study: the region and
+    // the result stay. A new study clears them (and drops a running search).
+    m_task.followStudy(m_document);
+    connect(m_document, &Document::studyChanged, this, &GgoController::onStudyChanged);
     connect(m_document, &Document::shapeDrawn, this, [this](const DrawnShape &shape) {
         if (drawing())
             takeShape(shape);
@@ -41,8 +31,6 @@ GgoController::GgoController(Document *document, QObject *parent) : QObject(pare
 
 GgoController::~GgoController()
 {
-    if (m_task)
-        m_task->cancel();
     if (drawing())
         m_document->setShapeConsumer({}); // the tools paint again once the panel is gone
 }
@@ -200,10 +188,6 @@ void GgoController::setRegion(GgoRegion region)
 
 bool GgoController::run()
 {
-    if (m_task) {
-        setError(tr("A search is already going on."));
-        return false;
-    }
     if (!m_document || !m_document->hasImage()) {
         setError(tr("Open a chest CT first."));
         return false;
@@ -216,85 +200,33 @@ bool GgoController::run()
         setError(tr("The HU range is empty: the low end must be below the high end."));
         return false;
     }
-    setError({});
-    setStatus({});
-    const Volume ct = m_document->image(); // shares the voxels, no copy
-    const GgoRegion region = m_region;
-    const GgoOptions options = m_options;
-    const quint64 generation = ++m_generation;
-    auto task = std::make_shared<TaskContext>([this, generation, guard = QPointer<GgoController>(this)](double fraction, const std::string &) {
-        QMetaObject::invokeMethod(
-            guard.data(),
-            [this, guard, generation, fraction] {
-                if (guard && generation == m_generation && m_task) {
-                    m_progress = std::max(m_progress, std::clamp(fraction, 0.0, 1.0));
-                    emit progressChanged();
-                }
-            },
-            Qt::QueuedConnection);
-    });
-    m_task = task;
-    m_progress = 0.0;
-    emit progressChanged();
-    emit busyChanged();
-    QtConcurrent::run([ct, region, options, task]() {
-        Outcome outcome;
-        try {
-            outcome.result = std::make_shared<GgoResult>(runGgo(ct, region, options, *task));
-        } catch (const TaskCanceled &) {
-            outcome.canceled = true;
-        } catch (const std::bad_alloc &) {
-            outcome.error = QObject::tr("Not enough memory for the GGO search in this region.");
-        } catch (const std::exception &e) {
-            outcome.error = QString::fromUtf8(e.what());
-        }
-        return outcome;
-    }).then(this, [this, generation](const Outcome &outcome) { onFinished(generation, outcome.result, outcome.error, outcome.canceled); });
-    return true;
+    return m_task.start(
+        [ct = m_document->image(), region = m_region, options = m_options](const TaskContext &context) {
+            return runGgo(ct, region, options, context);
+        },
+        [this](GgoResult result) { commit(std::move(result)); });
 }
 
-void GgoController::cancel()
+void GgoController::commit(GgoResult result)
 {
-    if (m_task)
-        m_task->cancel();
-}
-
-void GgoController::onFinished(quint64 generation, std::shared_ptr<GgoResult> result, const QString &error, bool canceled)
-{
-    if (generation != m_generation)
+    if (!m_document || !m_document->hasImage())
         return;
-    m_task.reset();
-    emit busyChanged();
-    if (canceled) {
-        setStatus(tr("Canceled; nothing was changed."));
-        emit finished(false);
-        return;
-    }
-    if (!result || !m_document || !m_document->hasImage()) {
-        setError(error.isEmpty() ? tr("The GGO search failed.") : error);
-        emit finished(false);
-        return;
-    }
-    if (result->found.voxels == 0) {
+    if (result.found.voxels == 0) {
         setError(tr("No voxel of the region lies in %1 .. %2 HU; widen the range or move the region.")
                      .arg(m_options.lowHu, 0, 'f', 0)
                      .arg(m_options.highHu, 0, 'f', 0));
-        emit finished(false);
         return;
     }
-    m_result = std::move(*result);
+    m_result = std::move(result);
     if (const int old = m_document->findLayer(kLayerName); old >= 0)
         m_document->removeLayer(old);
     m_document->addLayer(kLayerName, m_result->labels, 0.5);
     m_document->setMesh(std::make_shared<Mesh>(m_result->surface));
-    m_progress = 1.0;
-    emit progressChanged();
     setStatus(tr("GGO %1 mL: the largest of %2 pieces in the range, %3 % of the region.")
                   .arg(m_result->volumeMl, 0, 'f', 2)
                   .arg(m_result->found.pieces)
                   .arg(m_result->regionVolumeMl > 0 ? 100.0 * m_result->volumeMl / m_result->regionVolumeMl : 0.0, 0, 'f', 1));
     emit resultChanged();
-    emit finished(true);
 }
 
 bool GgoController::exportLabels(const QString &path)
@@ -315,20 +247,9 @@ bool GgoController::exportLabels(const QString &path)
     return true;
 }
 
-void GgoController::onImageChanged()
+void GgoController::onStudyChanged()
 {
-    // Another plugin showing a derived image (the lung mask's masked CT) is the same study:
-    // the region and the result stay. A newly loaded image is not.
-    const void *loaded = m_document && m_document->hasImage() ? m_document->loadedImage().rawData() : nullptr;
-    if (loaded && loaded == m_studyImage)
-        return;
-    m_studyImage = loaded;
-    if (m_task) {
-        m_task->cancel();
-        ++m_generation; // the running result belongs to the old image
-        m_task.reset();
-        emit busyChanged();
-    }
+    // The runner has dropped a running search already (followStudy).
     if (m_result) {
         m_result.reset();
         emit resultChanged();
@@ -337,22 +258,6 @@ void GgoController::onImageChanged()
     setRegion({});
     setError({});
     setStatus({});
-}
-
-void GgoController::setError(const QString &error)
-{
-    if (error == m_error)
-        return;
-    m_error = error;
-    emit errorChanged();
-}
-
-void GgoController::setStatus(const QString &status)
-{
-    if (status == m_status)
-        return;
-    m_status = status;
-    emit statusChanged();
 }
 
 } // namespace carina::ggo

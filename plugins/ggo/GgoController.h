@@ -5,7 +5,7 @@
 #include "GgoPipeline.h"
 
 #include <carina/Document.h>
-#include <carina/TaskContext.h>
+#include <carina/TaskRunner.h>
 
 #include <QObject>
 #include <QPointer>
@@ -23,7 +23,8 @@ namespace carina::ggo {
 /// histogram helps to choose the HU range; run() then finds the largest face-connected piece in
 /// the range off the UI thread and puts a "GGO" label layer and surface mesh in the document.
 ///
-/// Lives on the UI thread. Only one run at a time; cancel() leaves the document as it was.
+/// Lives on the UI thread. Only one run at a time (task(): busy, progress, status, error,
+/// cancel); a canceled run leaves the document as it was.
 class GgoController : public QObject
 {
     Q_OBJECT
@@ -39,10 +40,7 @@ class GgoController : public QObject
     Q_PROPERTY(QVariantList histogram READ histogram NOTIFY regionChanged)
     Q_PROPERTY(double histogramMin READ histogramMin NOTIFY regionChanged)
     Q_PROPERTY(double histogramMax READ histogramMax NOTIFY regionChanged)
-    Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
-    Q_PROPERTY(double progress READ progress NOTIFY progressChanged)
-    Q_PROPERTY(QString error READ error NOTIFY errorChanged)
-    Q_PROPERTY(QString status READ status NOTIFY statusChanged)
+    Q_PROPERTY(carina::TaskRunner *task READ task CONSTANT)
     Q_PROPERTY(bool hasResult READ hasResult NOTIFY resultChanged)
     Q_PROPERTY(double volumeMl READ volumeMl NOTIFY resultChanged)
     Q_PROPERTY(double regionVolumeMl READ regionVolumeMl NOTIFY resultChanged)
@@ -81,10 +79,7 @@ public:
     double histogramMin() const { return m_histogram.min; }
     double histogramMax() const { return m_histogram.max; }
 
-    bool busy() const { return bool(m_task); }
-    double progress() const { return m_progress; }
-    QString error() const { return m_error; }
-    QString status() const { return m_status; }
+    TaskRunner *task() { return &m_task; }
     bool hasResult() const { return m_result.has_value(); }
     double volumeMl() const { return m_result ? m_result->volumeMl : 0.0; }
     double regionVolumeMl() const { return m_result ? m_result->regionVolumeMl : 0.0; }
@@ -97,9 +92,9 @@ public:
     /// drawing. False with error set without an image.
     Q_INVOKABLE bool regionAroundCursor(double sizeMm);
     Q_INVOKABLE void clearRegion();
-    /// Starts the search; false (and error set) without an image or region, or while running.
+    /// Starts the search; false (and the task's error set) without an image or region, or
+    /// while a search runs.
     Q_INVOKABLE bool run();
-    Q_INVOKABLE void cancel();
     /// Writes the GGO labels as NIfTI (.nii / .nii.gz). False with error set on failure.
     Q_INVOKABLE bool exportLabels(const QString &path);
 
@@ -107,20 +102,14 @@ signals:
     void optionsChanged();
     void drawingChanged();
     void regionChanged();
-    void busyChanged();
-    void progressChanged();
-    void errorChanged();
-    void statusChanged();
     void resultChanged();
-    /// A run ended: ok false when it failed or was canceled.
-    void finished(bool ok);
 
 private:
     void setRegion(GgoRegion region);
-    void onImageChanged();
-    void onFinished(quint64 generation, std::shared_ptr<GgoResult> result, const QString &error, bool canceled);
-    void setError(const QString &error);
-    void setStatus(const QString &status);
+    void onStudyChanged();
+    void commit(GgoResult result);
+    void setError(const QString &error) { m_task.setError(error); }
+    void setStatus(const QString &status) { m_task.setStatus(status); }
 
     QPointer<Document> m_document;
     GgoOptions m_options;
@@ -129,13 +118,8 @@ private:
     std::optional<std::pair<int, int>> m_sideSlices;
     RegionHistogram m_histogram;
     QVariantList m_histogramCounts;
-    std::shared_ptr<TaskContext> m_task;
-    quint64 m_generation = 0;
-    double m_progress = 0.0;
-    QString m_error;
-    QString m_status;
+    TaskRunner m_task{this};
     std::optional<GgoResult> m_result;
-    const void *m_studyImage = nullptr; ///< the loaded voxels the region and result belong to
 };
 
 } // namespace carina::ggo

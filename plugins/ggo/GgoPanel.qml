@@ -18,7 +18,7 @@ Pane {
     readonly property real touchTarget: 48
     readonly property real gap: 8
     readonly property bool ready: controller !== null
-    readonly property bool busy: ready && controller.busy
+    readonly property bool busy: ready && controller.task.busy
     readonly property bool hasImage: document !== null && document.hasImage
     readonly property color rangeColour: "#f0962a"
 
@@ -209,7 +209,7 @@ Pane {
                     implicitHeight: root.touchTarget
                     text: qsTr("Cancel")
                     visible: root.busy
-                    onClicked: root.controller.cancel()
+                    onClicked: root.controller.task.cancel()
                 }
             }
             ProgressBar {
@@ -217,7 +217,7 @@ Pane {
                 visible: root.busy
                 from: 0
                 to: 1
-                value: root.ready ? root.controller.progress : 0
+                value: root.ready ? root.controller.task.progress : 0
             }
             Label {
                 objectName: "errorLabel"
@@ -225,14 +225,14 @@ Pane {
                 visible: text.length > 0
                 wrapMode: Text.WordWrap
                 color: "#e0605a"
-                text: root.ready ? root.controller.error : ""
+                text: root.ready ? root.controller.task.error : ""
             }
             Label {
                 objectName: "statusLabel"
                 Layout.fillWidth: true
                 visible: text.length > 0 && !root.busy
                 wrapMode: Text.WordWrap
-                text: root.ready ? root.controller.status : ""
+                text: root.ready ? root.controller.task.status : ""
             }
             Label {
                 objectName: "volumeLabel"

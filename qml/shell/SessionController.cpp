@@ -80,8 +80,10 @@ SessionController::SessionController(AppController *app, QObject *parent)
     connect(m_document, &Document::layersChanged, this, &SessionController::markDirty);
     connect(m_document, &Document::meshesChanged, this, &SessionController::markDirty);
     connect(m_document->undoStack(), &QUndoStack::indexChanged, this, &SessionController::markDirty);
-    connect(m_document, &Document::imageChanged, this, [this] {
-        m_fingerprintOf = nullptr;
+    // The study, not the display: showing a derived image (the masked CT) is neither a new
+    // image to fingerprint nor a reason to forget unsaved edits.
+    connect(m_document, &Document::studyChanged, this, [this] {
+        m_fingerprintStudy = 0;
         m_fingerprint.clear();
         emit identityChanged();
         // A new image starts with nothing to lose; the work on the previous one stays in its
@@ -119,8 +121,8 @@ QStringList SessionController::identity() const
     if (!m_document->hasImage())
         return out;
     io::Session s;
-    s.image.path = m_document->image().info().sourcePath;
-    s.image.description = m_document->image().info().description;
+    s.image.path = m_document->loadedImage().info().sourcePath;
+    s.image.description = m_document->loadedImage().info().description;
     for (const std::string &field : io::identifyingFields(s))
         out << QString::fromStdString(field);
     return out;
@@ -129,12 +131,13 @@ QStringList SessionController::identity() const
 io::Session SessionController::snapshot(bool encodeLabels) const
 {
     io::Session s;
-    const Volume &image = m_document->image();
+    // The loaded voxels, whatever a plugin shows in their place: the session refers to the file.
+    const Volume &image = m_document->loadedImage();
     s.image.path = image.info().sourcePath;
     s.image.description = image.info().description;
     s.image.modality = image.info().modality;
     s.image.geometry = image.geometry();
-    if (m_fingerprintOf == image.rawData())
+    if (m_fingerprintStudy == m_document->studyId())
         s.image.fingerprint = m_fingerprint.toStdString();
     for (int i = 0; i < m_document->layerCount(); ++i) {
         const LabelLayer &layer = m_document->layer(i);
@@ -262,7 +265,7 @@ void SessionController::saveSession(const QVariant &pathOrUrl, bool anonymise)
     auto session = std::make_shared<io::Session>(snapshot(true));
     if (anonymise)
         io::anonymise(*session);
-    const Volume image = m_document->image();
+    const Volume image = m_document->loadedImage();
     run(tr("Saving %1").arg(QFileInfo(path).fileName()),
         [session, image, path] {
             Loaded out;
@@ -272,9 +275,9 @@ void SessionController::saveSession(const QVariant &pathOrUrl, bool anonymise)
             io::writeSession(*session, encode(path));
             return out;
         },
-        [this, path, data = image.rawData()](Loaded &out) {
-            if (m_document->image().rawData() == data) {
-                m_fingerprintOf = data;
+        [this, path, study = m_document->studyId()](Loaded &out) {
+            if (m_document->studyId() == study) {
+                m_fingerprintStudy = study;
                 m_fingerprint = out.fingerprint;
             }
             m_sessionPath = path;
@@ -362,11 +365,11 @@ void SessionController::apply(Loaded &loaded, const QString &sessionPath)
     }
     m_applying = true;
     m_document->setImage(loaded.volume, loaded.warnings);
-    m_fingerprintOf = m_document->image().rawData();
+    m_fingerprintStudy = m_document->studyId();
     m_fingerprint = loaded.fingerprint;
     for (io::SessionLayer &layer : s.layers) {
         // The document's grid, so addLayer's exact check holds after a round trip through text.
-        LabelVolume onGrid(m_document->image().geometry());
+        LabelVolume onGrid(m_document->loadedImage().geometry());
         std::copy(layer.labels->data(), layer.labels->data() + layer.labels->voxelCount(), onGrid.data());
         onGrid.table() = layer.labels->table();
         const int index = m_document->addLayer(QString::fromStdString(layer.name),
@@ -415,7 +418,7 @@ void SessionController::importLabels(const QVariant &pathOrUrl)
         return;
     }
     const QString path = AppController::toLocalPath(pathOrUrl);
-    const ImageGeometry grid = m_document->image().geometry();
+    const ImageGeometry grid = m_document->loadedImage().geometry();
     run(tr("Importing %1").arg(QFileInfo(path).fileName()),
         [path, grid] {
             Loaded out;
@@ -426,7 +429,7 @@ void SessionController::importLabels(const QVariant &pathOrUrl)
             return out;
         },
         [this, path, grid](Loaded &out) {
-            if (!m_document->hasImage() || !m_document->image().geometry().sameGrid(grid, 0.0)) {
+            if (!m_document->hasImage() || !m_document->loadedImage().geometry().sameGrid(grid, 0.0)) {
                 setError(tr("%1: the image changed while its labels were read; import again.").arg(QDir::toNativeSeparators(path)));
                 return;
             }
@@ -473,18 +476,18 @@ void SessionController::autosaveNow()
         m_ownPath = base + QStringLiteral(".carina");
     }
     auto session = std::make_shared<io::Session>(snapshot(true));
-    const Volume image = m_document->image();
+    const Volume image = m_document->loadedImage();
     const QString path = m_ownPath;
     setDirty(false);
     m_autosaveRunning = true;
     auto *watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path, data = image.rawData()] {
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path, study = m_document->studyId()] {
         const QString result = watcher->result();
         watcher->deleteLater();
         m_autosaveRunning = false;
         if (result.startsWith(QLatin1String("md5:"))) {
-            if (m_document->image().rawData() == data) {
-                m_fingerprintOf = data;
+            if (m_document->studyId() == study) {
+                m_fingerprintStudy = study;
                 m_fingerprint = result;
             }
             emit autosaved(path);

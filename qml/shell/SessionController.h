@@ -150,7 +150,7 @@ private:
     QString m_sessionPath;
 
     // Image fingerprint cache: hashing a 300 MB scan takes a while, the image rarely changes.
-    const void *m_fingerprintOf = nullptr;
+    quint64 m_fingerprintStudy = 0; // the study m_fingerprint was computed for
     QString m_fingerprint;
 
     std::optional<io::Session> m_pending; // waits for chooseImage

@@ -40,9 +40,16 @@ struct CARINA_CORE_EXPORT LabelLayer
 /// Lives on the UI thread. Algorithms never see it: controllers copy out what they need
 /// (Volume copies share their buffer), run off the UI thread, and hand results back here.
 /// Every change emits a signal; label edits say which voxels changed so views redraw only those.
+///
+/// A *study* is what the user opened (setImage()); the *displayed image* is what the views show,
+/// which a plugin may replace with a derived image of the same study (the masked CT). Listen to
+/// studyChanged() for state that belongs to the study (a plugin's region or result, the session's
+/// identity and dirty state) and to imageChanged() for what depends on the shown voxels.
 class CARINA_CORE_EXPORT Document : public QObject
 {
     Q_OBJECT
+    /// Changes with every new study (setImage(), clear()); 0 before the first.
+    Q_PROPERTY(quint64 studyId READ studyId NOTIFY studyChanged)
     Q_PROPERTY(bool hasImage READ hasImage NOTIFY imageChanged)
     Q_PROPERTY(QString imageName READ imageName NOTIFY imageChanged)
     Q_PROPERTY(QString imageSummary READ imageSummary NOTIFY imageChanged)
@@ -66,6 +73,7 @@ public:
     ~Document() override;
 
     // --- image ---
+    quint64 studyId() const { return m_studyId; }
     bool hasImage() const { return !m_image.isNull(); }
     const Volume &image() const { return m_image; }
     /// Replaces the study: clears layers and meshes, centres the cursor, picks a window.
@@ -180,6 +188,10 @@ public:
     Q_INVOKABLE void setMeshVisible(int index, bool visible);
 
 signals:
+    /// A new study replaced the old one (or none is open any more): emitted before the layers,
+    /// meshes and imageChanged() signals of the change.
+    void studyChanged();
+    /// The displayed voxels changed: a new study, or a derived image shown or hidden.
     void imageChanged();
     void cursorChanged();
     void windowChanged();
@@ -210,6 +222,7 @@ private:
     QString m_shapeConsumer;
     Volume m_loadedImage;
     QString m_derivedImageName;
+    quint64 m_studyId = 0;
 };
 
 } // namespace carina

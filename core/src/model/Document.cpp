@@ -84,6 +84,8 @@ void Document::setImage(const Volume &image, const QStringList &warnings)
         m_cursor = toQt(image.geometry().indexToPhysical(
             Eigen::Vector3d(double(d[0] / 2), double(d[1] / 2), double(d[2] / 2))));
     }
+    ++m_studyId;
+    emit studyChanged();
     emit layersChanged();
     emit meshesChanged();
     emit imageChanged();

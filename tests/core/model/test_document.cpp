@@ -38,6 +38,31 @@ private slots:
         QCOMPARE(doc.valueAtPhysical(QVector3D(-4, -4, 100)), -1024.0);
     }
 
+    void a_derived_image_is_the_same_study()
+    {
+        Document doc;
+        QSignalSpy studySpy(&doc, &Document::studyChanged);
+        QSignalSpy imageSpy(&doc, &Document::imageChanged);
+        QCOMPARE(doc.studyId(), quint64(0));
+        doc.setImage(ctVolume());
+        QCOMPARE(studySpy.count(), 1);
+        const quint64 study = doc.studyId();
+        QVERIFY(study != 0);
+
+        Volume masked = ctVolume();
+        doc.showDerivedImage(masked, QStringLiteral("Masked CT"));
+        doc.showLoadedImage();
+        QCOMPARE(imageSpy.count(), 3); // the views redraw each time...
+        QCOMPARE(studySpy.count(), 1); // ...but it is still the study that was opened
+        QCOMPARE(doc.studyId(), study);
+
+        doc.setImage(ctVolume());
+        QCOMPARE(studySpy.count(), 2);
+        QVERIFY(doc.studyId() != study);
+        doc.clear();
+        QCOMPARE(studySpy.count(), 3);
+    }
+
     void cursor_is_clamped_to_the_image()
     {
         Document doc;

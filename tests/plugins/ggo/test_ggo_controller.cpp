@@ -18,7 +18,7 @@ namespace {
 
 bool runAndWait(GgoController &controller, int timeoutMs = 60000)
 {
-    QSignalSpy finished(&controller, &GgoController::finished);
+    QSignalSpy finished(controller.task(), &TaskRunner::finished);
     if (!controller.run())
         return false;
     if (finished.isEmpty() && !finished.wait(timeoutMs))
@@ -63,7 +63,7 @@ private slots:
         // A rectangle on axial slice 20 around the large ball only, handed over by the tools.
         document.submitShape(shape(DrawnShape::Kind::Rectangle, algo::SlicePlane::Axial, 20,
                                    {Eigen::Vector3d(30, 30, 20), Eigen::Vector3d(50, 50, 20)}));
-        QVERIFY2(controller.hasRegion(), qPrintable(controller.error()));
+        QVERIFY2(controller.hasRegion(), qPrintable(controller.task()->error()));
         const VoxelBox box = controller.region().box;
         QCOMPARE(box.begin, (Dims{30, 30, 0}));   // 20 mm above and below slice 20
         QCOMPARE(box.end, (Dims{51, 51, 40}));
@@ -80,7 +80,7 @@ private slots:
         QVERIFY(mesh >= 0);
         // A closed surface around the ball: its volume within 10 % of the voxels'.
         QVERIFY(std::abs(document.mesh(mesh)->enclosedVolume() - double(ball)) < 0.1 * double(ball));
-        QVERIFY(controller.status().contains(QLatin1String("mL")));
+        QVERIFY(controller.task()->status().contains(QLatin1String("mL")));
     }
 
     void a_side_view_shape_sets_the_slices()
@@ -108,7 +108,7 @@ private slots:
         DrawnShape brush = shape(DrawnShape::Kind::Brush, algo::SlicePlane::Axial, 20, {Eigen::Vector3d(40, 40, 20)});
         brush.widthMm = 3;
         controller.takeShape(brush);
-        QVERIFY(controller.error().contains(QLatin1String("lasso")));
+        QVERIFY(controller.task()->error().contains(QLatin1String("lasso")));
     }
 
     void a_box_around_the_cursor_keeps_the_largest_of_two_pieces()
@@ -128,24 +128,24 @@ private slots:
         Document empty;
         GgoController noImage(&empty);
         QVERIFY(!noImage.run());
-        QVERIFY(noImage.error().contains(QLatin1String("Open")));
+        QVERIFY(noImage.task()->error().contains(QLatin1String("Open")));
 
         Document document;
         document.setImage(test::syntheticGgoCt());
         GgoController controller(&document);
         QVERIFY(!controller.run());
-        QVERIFY(controller.error().contains(QLatin1String("Outline")));
+        QVERIFY(controller.task()->error().contains(QLatin1String("Outline")));
         document.setCursorIndex(QVector3D(40, 40, 20));
         QVERIFY(controller.regionAroundCursor(20.0));
         controller.setLowHu(-300);
         controller.setHighHu(-700);
         QVERIFY(!controller.run());
-        QVERIFY(controller.error().contains(QLatin1String("range")));
+        QVERIFY(controller.task()->error().contains(QLatin1String("range")));
         // A range nothing falls in: a message, and no layer.
         controller.setLowHu(0);
         controller.setHighHu(100);
         QVERIFY(!runAndWait(controller));
-        QVERIFY2(controller.error().contains(QLatin1String("No voxel")), qPrintable(controller.error()));
+        QVERIFY2(controller.task()->error().contains(QLatin1String("No voxel")), qPrintable(controller.task()->error()));
         QCOMPARE(document.findLayer(GgoController::kLayerName), -1);
         QVERIFY(!controller.exportLabels(QStringLiteral("/tmp/never.nii.gz")));
     }
@@ -182,7 +182,7 @@ private slots:
         QVERIFY(runAndWait(controller));
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("ggo.nii.gz"));
-        QVERIFY2(controller.exportLabels(QUrl::fromLocalFile(path).toString()), qPrintable(controller.error()));
+        QVERIFY2(controller.exportLabels(QUrl::fromLocalFile(path).toString()), qPrintable(controller.task()->error()));
         const Volume back = io::readVolume(path.toStdString()).volume;
         QCOMPARE(back.dims(), document.image().dims());
         std::uint64_t lesion = 0;

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+#include <carina/TaskRunner.h>
+
+#include <carina/Document.h>
+
+#include <QPointer>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <algorithm>
+#include <new>
+
+namespace carina {
+
+namespace {
+
+struct JobOutcome
+{
+    std::function<void()> commit;
+    QString error;
+    bool canceled = false;
+};
+
+} // namespace
+
+TaskRunner::TaskRunner(QObject *parent) : QObject(parent), m_busyMessage(tr("A task is already running.")) {}
+
+TaskRunner::~TaskRunner()
+{
+    if (m_running)
+        m_running->cancel();
+}
+
+void TaskRunner::setStatus(const QString &status)
+{
+    if (status == m_status)
+        return;
+    m_status = status;
+    emit statusChanged();
+}
+
+void TaskRunner::setError(const QString &error)
+{
+    if (error == m_error)
+        return;
+    m_error = error;
+    emit errorChanged();
+}
+
+void TaskRunner::followStudy(const Document *document)
+{
+    disconnect(m_studyConnection);
+    if (document)
+        m_studyConnection = connect(document, &Document::studyChanged, this, &TaskRunner::invalidate);
+}
+
+bool TaskRunner::startJob(Job job)
+{
+    if (m_running && m_policy == Policy::RefuseWhileBusy) {
+        setError(m_busyMessage);
+        return false;
+    }
+    const bool wasBusy = busy();
+    if (m_running)
+        m_running->cancel(); // its result is stale from here on: the generation moves on
+    const quint64 generation = ++m_generation;
+    QPointer<TaskRunner> guard(this);
+    // Progress comes from worker threads: hop to this thread, where only the current task's counts.
+    auto context = std::make_shared<TaskContext>([guard, generation](double fraction, const std::string &text) {
+        QMetaObject::invokeMethod(
+            guard.data(),
+            [guard, generation, fraction, text = QString::fromStdString(text)] {
+                if (guard)
+                    guard->onProgress(generation, fraction, text);
+            },
+            Qt::QueuedConnection);
+    });
+    m_running = context;
+    setError({});
+    setStatus({});
+    m_progress = 0.0;
+    m_progressText.clear();
+    emit progressChanged();
+    if (!wasBusy)
+        emit busyChanged();
+
+    QtConcurrent::run([job = std::move(job), context]() {
+        JobOutcome outcome;
+        try {
+            outcome.commit = job(*context);
+        } catch (const TaskCanceled &) {
+            outcome.canceled = true;
+        } catch (const std::bad_alloc &) {
+            outcome.error = TaskRunner::tr("Not enough memory for this task.");
+        } catch (const std::exception &e) {
+            outcome.error = QString::fromUtf8(e.what());
+        }
+        // A task that ends after cancel() counts as canceled even if it got to the end.
+        if (context->isCanceled() && outcome.error.isEmpty())
+            outcome.canceled = true;
+        return outcome;
+    }).then(this, [this, generation](const JobOutcome &outcome) {
+        // Always one more event-loop turn: Qt 6.4 runs then() at once when the work finished
+        // before it was attached, i.e. still inside startJob(), before the caller returns.
+        QMetaObject::invokeMethod(
+            this, [this, generation, outcome] { onJobEnded(generation, outcome.commit, outcome.error, outcome.canceled); },
+            Qt::QueuedConnection);
+    });
+    return true;
+}
+
+void TaskRunner::onProgress(quint64 generation, double fraction, const QString &text)
+{
+    if (generation != m_generation || !m_running)
+        return;
+    const double clamped = std::clamp(fraction, 0.0, 1.0);
+    const bool moved = clamped > m_progress || (!text.isEmpty() && text != m_progressText);
+    if (!moved)
+        return;
+    m_progress = std::max(m_progress, clamped);
+    if (!text.isEmpty())
+        m_progressText = text;
+    emit progressChanged();
+}
+
+void TaskRunner::onJobEnded(quint64 generation, const Commit &commit, const QString &error, bool wasCanceled)
+{
+    if (generation != m_generation)
+        return; // stale: a newer task, an invalidate() or a new study owns the runner now
+    m_running.reset();
+    emit busyChanged();
+    if (wasCanceled) {
+        setStatus(tr("Canceled; nothing was changed."));
+        emit canceled();
+        return;
+    }
+    if (!error.isEmpty() || !commit) {
+        setError(error.isEmpty() ? tr("The task failed.") : error);
+        emit finished(false);
+        return;
+    }
+    m_progress = 1.0;
+    emit progressChanged();
+    commit();
+    emit finished(error.isEmpty() && m_error.isEmpty());
+}
+
+void TaskRunner::cancel()
+{
+    if (m_running)
+        m_running->cancel();
+}
+
+void TaskRunner::invalidate()
+{
+    stopCurrent();
+    setError({});
+    setStatus({});
+    if (m_progress != 0.0 || !m_progressText.isEmpty()) {
+        m_progress = 0.0;
+        m_progressText.clear();
+        emit progressChanged();
+    }
+}
+
+void TaskRunner::stopCurrent()
+{
+    ++m_generation;
+    if (!m_running)
+        return;
+    m_running->cancel();
+    m_running.reset();
+    emit busyChanged();
+}
+
+} // namespace carina
