@@ -14,8 +14,6 @@ namespace carina::ggo {
 
 GgoController::GgoController(Document *document, QObject *parent) : QObject(parent), m_document(document)
 {
-    m_task.setPolicy(TaskRunner::Policy::RefuseWhileBusy);
-    m_task.setBusyMessage(tr("A search is already going on."));
     if (!m_document)
         return;
     // A derived image on display (the lung mask's masked CT) is the same study: the region and

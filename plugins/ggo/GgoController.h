@@ -23,8 +23,8 @@ namespace carina::ggo {
 /// histogram helps to choose the HU range; run() then finds the largest face-connected piece in
 /// the range off the UI thread and puts a "GGO" label layer and surface mesh in the document.
 ///
-/// Lives on the UI thread. Only one run at a time (task(): busy, progress, status, error,
-/// cancel); a canceled run leaves the document as it was.
+/// Lives on the UI thread. A run goes through task() (busy, progress, status, error, cancel);
+/// a new run supersedes a running one, and a canceled run leaves the document as it was.
 class GgoController : public QObject
 {
     Q_OBJECT
@@ -92,8 +92,8 @@ public:
     /// drawing. False with error set without an image.
     Q_INVOKABLE bool regionAroundCursor(double sizeMm);
     Q_INVOKABLE void clearRegion();
-    /// Starts the search; false (and the task's error set) without an image or region, or
-    /// while a search runs.
+    /// Starts the search (a running one is dropped); false, with the task's error set, without
+    /// an image or a region.
     Q_INVOKABLE bool run();
     /// Writes the GGO labels as NIfTI (.nii / .nii.gz). False with error set on failure.
     Q_INVOKABLE bool exportLabels(const QString &path);
