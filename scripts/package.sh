@@ -14,11 +14,18 @@ export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
 dist="$root/dist"
 mkdir -p "$dist"
 
-# /usr layout, no RPATH: what Debian expects.
-deb="$root/build-deb"
-cmake -S "$root" -B "$deb" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
-  -DCARINA_RELOCATABLE=OFF -DCARINA_BUILD_TESTS=OFF >/dev/null
+# /usr layout, no RPATH: what Debian expects. CARINA_PACKAGE_BUILD_DIR packages a build that
+# already exists (the test command's, configured so), instead of compiling the project again.
+deb="${CARINA_PACKAGE_BUILD_DIR:-$root/build-deb}"
+if [[ -n "${CARINA_PACKAGE_BUILD_DIR:-}" ]]; then
+  grep -q '^CARINA_RELOCATABLE:BOOL=OFF' "$deb/CMakeCache.txt" && grep -q '^CMAKE_INSTALL_PREFIX:PATH=/usr$' "$deb/CMakeCache.txt" \
+    || { echo "package: $deb is not configured for the .deb (-DCMAKE_INSTALL_PREFIX=/usr -DCARINA_RELOCATABLE=OFF)"; exit 1; }
+else
+  cmake -S "$root" -B "$deb" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
+    -DCARINA_RELOCATABLE=OFF -DCARINA_BUILD_TESTS=OFF >/dev/null
+fi
 cmake --build "$deb" -j"$(nproc)"
+rm -f "$dist"/carina_*.deb "$dist"/carina-dev_*.deb
 (cd "$deb" && cpack -G DEB -B "$dist" >/dev/null)
 
 if [[ "${1:-}" == "--deb-only" ]]; then

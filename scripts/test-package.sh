@@ -4,6 +4,8 @@
 # Install test: builds the .deb packages, installs them with apt-get, runs the installed carina
 # from a clean shell (no build tree on any path), validates the desktop files, runs lintian, and
 # removes the packages again. Needs root. Usage: scripts/test-package.sh
+# With CARINA_PACKAGE_BUILD_DIR it packages that existing build (the test command's) instead of
+# compiling the project once more.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 "$root/scripts/package.sh" --deb-only

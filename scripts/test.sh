@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: Apache-2.0
 # SPDX-FileCopyrightText: Carina contributors
 # Installs what Carina needs, builds it and runs every test through CTest:
-#  1. the normal build: unit, IO, plugin, Qt Quick Test and GUI smoke tests (GUI ones under xvfb-run);
-#  2. the install test: the .deb packages built, installed, run from a clean shell and removed
-#     (as root only: it installs into /usr);
-#  3. an AddressSanitizer + UndefinedBehaviorSanitizer build of core and the headless app, running
-#     the core and IO tests.
+#  1. an AddressSanitizer + UndefinedBehaviorSanitizer build of core and the headless app, running
+#     the core and IO tests;
+#  2. the normal build, which is also the package's: the install test makes the .deb packages of
+#     it, installs them, runs them from a clean shell and removes them (as root only: it installs
+#     into /usr);
+#  3. on the normal build: unit, IO, plugin, Qt Quick Test and GUI tests (GUI ones under xvfb-run).
 # With ../shared beside the repository it first generates the anchors' data, so the tests that
 # compare with the reference workflows run instead of skipping.
 # The last line is CTest's summary of the whole run. Usage: scripts/test.sh
@@ -37,16 +38,20 @@ export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0"
 (cd "$asan" && ctest --output-on-failure -L core -j"$jobs")
 unset LSAN_OPTIONS UBSAN_OPTIONS ASAN_OPTIONS
 
+# One build for the tests and the package: configured as the .deb needs it (/usr, no RPATH;
+# CPack strips the binaries), so the package install test packages what the tests ran on.
+build="${CARINA_BUILD_DIR:-$root/build}"
+echo "== normal build"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX=/usr \
+  -DCARINA_RELOCATABLE=OFF >/dev/null
+cmake --build "$build" -j"$jobs"
+
 if [[ $(id -u) -eq 0 ]]; then
   echo "== package install test"
-  "$root/scripts/test-package.sh"
+  CARINA_PACKAGE_BUILD_DIR="$build" "$root/scripts/test-package.sh"
 else
   echo "== package install test skipped: it installs into /usr and needs root"
 fi
 
-build="${CARINA_BUILD_DIR:-$root/build}"
-echo "== normal build"
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j"$jobs"
 cd "$build"
 ctest --output-on-failure -j"$jobs"

@@ -15,6 +15,13 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
+# A build configured for the Debian package (CARINA_RELOCATABLE=OFF, as scripts/test.sh does to
+# package the tested build) installs without an $ORIGIN RPATH: like any install outside the
+# loader's folders, this prefix then needs LD_LIBRARY_PATH.
+loader=()
+if grep -q '^CARINA_RELOCATABLE:BOOL=OFF' "$build/CMakeCache.txt"; then
+  loader=(LD_LIBRARY_PATH="$(dirname "$(find "$work/prefix" -name 'libcarina-core.so*' | head -n1)")")
+fi
 /usr/bin/python3 "$source/tests/sdk/guide_snippets.py" extract "$source/docs/plugin-guide.md" "$work/smoothing"
 cmake -S "$work/smoothing" -B "$work/example" -G Ninja \
   -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
@@ -22,7 +29,7 @@ cmake --build "$work/example" >/dev/null
 ctest --test-dir "$work/example" --output-on-failure
 
 # No build tree on any path: only the install prefix and the example's plugin folder.
-clean=(env -i HOME="$work" PATH=/usr/bin:/bin CARINA_PLUGIN_PATH="$work/example/plugins")
+clean=(env -i HOME="$work" PATH=/usr/bin:/bin "${loader[@]}" CARINA_PLUGIN_PATH="$work/example/plugins")
 plugins="$("${clean[@]}" "$work/prefix/bin/carina" --list-plugins 2>&1)"
 echo "$plugins"
 grep -Eq "^smoothing[[:space:]]+loaded" <<<"$plugins" || { echo "FAIL: the example plugin is not listed as loaded"; exit 1; }
@@ -58,7 +65,7 @@ cmake -S "$work/smoothing" -B "$work/example-fake" -G Ninja -DCMAKE_BUILD_TYPE=R
 cmake --build "$work/example-fake" --target carina_plugin_smoothing >/dev/null
 grep -q "\"sdkVersion\": \"$fake\"" "$work"/example-fake/carina_plugin_smoothing_metadata/smoothing.json \
   || { echo "FAIL: the faked SDK version $fake did not reach the plugin's metadata"; exit 1; }
-refused="$(env -i HOME="$work" PATH=/usr/bin:/bin CARINA_PLUGIN_PATH="$work/example-fake/plugins" \
+refused="$(env -i HOME="$work" PATH=/usr/bin:/bin "${loader[@]}" CARINA_PLUGIN_PATH="$work/example-fake/plugins" \
   "$work/prefix/bin/carina" --list-plugins 2>/dev/null)"
 echo "$refused"
 grep -E "^smoothing[[:space:]]+failed[[:space:]].*built for Carina SDK $fake, this host provides SDK $sdk \(the major version must match\)" \
