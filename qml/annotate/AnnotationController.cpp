@@ -46,7 +46,8 @@ void AnnotationController::setDocument(Document *document)
     }
     m_document = document;
     if (m_document) {
-        connect(m_document, &Document::imageChanged, this, [this] {
+        // A stroke belongs to the study's layers; a derived image on display leaves it be.
+        connect(m_document, &Document::studyChanged, this, [this] {
             cancel();
             onLayersChanged();
         });

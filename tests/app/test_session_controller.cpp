@@ -9,6 +9,8 @@
 #include <carina/PluginHost.h>
 #include <carina/io/LabelNifti.h>
 #include <carina/io/Nifti.h>
+#include <carina/io/Session.h>
+#include <carina/io/VolumeReader.h>
 
 #include <QDir>
 #include <QGuiApplication>
@@ -210,6 +212,59 @@ private slots:
         QVERIFY2(app.session()->lastError().contains("48 x 40 x 13") && app.session()->lastError().contains("48 x 40 x 12"),
                  qPrintable(app.session()->lastError()));
         QCOMPARE(app.document()->layerCount(), 2);
+    }
+
+    // A plugin's derived image on display (lungmesh's masked CT) is not the study: the session
+    // refers to the loaded image, and showing or hiding it forgets no edit.
+    void a_session_saved_while_a_derived_image_is_shown_reopens()
+    {
+        const QString file = m_dir.filePath("derived.carina");
+        {
+            AppController app(&m_host);
+            QVERIFY(openImage(app, m_image));
+            Document *doc = app.document();
+            const int layer = doc->addEmptyLayer("Lungs");
+            testing::paintStrokes(*doc, layer, 4);
+            doc->showDerivedImage(Volume(doc->loadedImage().type(), doc->loadedImage().geometry()), "Masked CT");
+            app.session()->saveSession(file);
+            QVERIFY2(waitFor(app.session(), SIGNAL(saved(QString))), qPrintable(app.session()->lastError()));
+        }
+        AppController app(&m_host);
+        app.session()->openSession(QUrl::fromLocalFile(file));
+        QVERIFY2(waitFor(app.session(), SIGNAL(opened())), qPrintable(app.session()->lastError()));
+        QVERIFY(!app.session()->needsImage());
+        Document *doc = app.document();
+        QCOMPARE(doc->layerCount(), 1);
+        const LabelVolume expected = testing::expectedStrokes(doc->image().geometry(), 4);
+        QVERIFY(std::equal(expected.data(), expected.data() + expected.voxelCount(), doc->layer(0).labels->data()));
+        // The loaded voxels came back, not the derived ones (all zero).
+        const Volume original = io::readVolume(m_image.toStdString()).volume;
+        QCOMPARE(doc->image().valueRange(), original.valueRange());
+    }
+
+    void showing_a_derived_image_keeps_unsaved_edits()
+    {
+        AppController app(&m_host);
+        app.session()->setAutosaveDelay(3600 * 1000); // only the explicit autosaveNow() below
+        QVERIFY(openImage(app, m_image));
+        Document *doc = app.document();
+        const quint64 study = doc->studyId();
+        doc->addEmptyLayer("L");
+        testing::paintStrokes(*doc, 0, 3);
+        QVERIFY(app.session()->dirty());
+        doc->showDerivedImage(Volume(doc->loadedImage().type(), doc->loadedImage().geometry()), "Masked CT");
+        doc->showLoadedImage();
+        QCOMPARE(doc->studyId(), study);
+        QVERIFY(app.session()->dirty());
+        QSignalSpy autosaved(app.session(), &SessionController::autosaved);
+        app.session()->autosaveNow();
+        QVERIFY(autosaved.wait(30000));
+        const io::Session saved = io::readSession(app.session()->autosavePath().toStdString());
+        QCOMPARE(saved.layers.size(), std::size_t(1));
+        QVERIFY(std::equal(saved.layers[0].labels->data(), saved.layers[0].labels->data() + saved.layers[0].labels->voxelCount(),
+                           doc->layer(0).labels->data()));
+        app.session()->closeCleanly();
+        QFile::remove(app.session()->autosavePath());
     }
 
     void autosave_follows_edits_explicit_save_removes_it_close_keeps_unsaved()
