@@ -10,7 +10,6 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QSettings>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <atomic>
 #include <cmath>
@@ -65,17 +64,23 @@ AppController::AppController(const PluginHost *host, QObject *parent)
     // Queued: the previous scan's buffers are freed once every handler has let go of them.
     connect(m_document, &Document::imageChanged, this, [] { carina::releaseFreedMemory(); }, Qt::QueuedConnection);
     m_session = new SessionController(this, this);
+    connect(&m_loader, &TaskRunner::busyChanged, this, &AppController::busyChanged);
+    connect(&m_loader, &TaskRunner::progressChanged, this, &AppController::progressChanged);
+    connect(&m_loader, &TaskRunner::statusChanged, this, &AppController::progressChanged);
+    connect(&m_loader, &TaskRunner::finished, this, [this](bool ok) {
+        if (!ok)
+            setError(m_loader.error());
+    });
 }
 
-AppController::~AppController()
+// The loader cancels a running load; its worker finishes on its own and its result is dropped.
+AppController::~AppController() = default;
+
+QString AppController::progressMessage() const
 {
-    // A worker still reading must not call back into a dead object: cancel and wait.
-    if (m_task)
-        m_task->cancel();
-    if (m_watcher) {
-        m_watcher->disconnect(this);
-        m_watcher->waitForFinished();
-    }
+    if (!m_loader.busy())
+        return m_loader.status();
+    return m_loader.progressText().isEmpty() ? m_loading : m_loader.progressText();
 }
 
 QString AppController::units() const
@@ -163,80 +168,12 @@ void AppController::dismissSeriesChoice()
 
 void AppController::start(const QString &path, const QString &what, Job job)
 {
-    cancel();
-    const int generation = ++m_generation;
-
-    // Progress arrives on worker threads, often thousands of times: forward at most every
-    // half percent (or on a new message), queued to the UI thread.
-    auto lastSent = std::make_shared<std::atomic<int>>(-1);
-    QPointer<AppController> self(this);
-    auto task = std::make_shared<TaskContext>([self, generation, lastSent](double fraction, const std::string &message) {
-        const int step = int(std::lround(std::clamp(fraction, 0.0, 1.0) * 200.0));
-        if (message.empty() && lastSent->exchange(step) == step)
-            return;
-        lastSent->store(step);
-        const QString text = QString::fromStdString(message);
-        if (!self)
-            return;
-        QMetaObject::invokeMethod(
-            self.data(),
-            [self, generation, fraction, text] {
-                if (!self || generation != self->m_generation)
-                    return;
-                self->m_progress = std::clamp(fraction, 0.0, 1.0);
-                if (!text.isEmpty())
-                    self->m_progressMessage = text;
-                emit self->progressChanged();
-            },
-            Qt::QueuedConnection);
-    });
-    m_task = task;
-    m_progress = 0.0;
-    m_progressMessage = what;
-    emit progressChanged();
-    setBusy(true);
-
-    auto *watcher = new QFutureWatcher<Outcome>(this);
-    m_watcher = watcher;
-    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation, path] {
-        Outcome outcome = watcher->result();
-        if (m_watcher == watcher)
-            m_watcher = nullptr;
-        watcher->deleteLater();
-        finish(generation, path, std::move(outcome));
-    });
-    watcher->setFuture(QtConcurrent::run([job = std::move(job), task] {
-        Outcome outcome;
-        try {
-            outcome = job(*task);
-        } catch (const TaskCanceled &) {
-            outcome.canceled = true;
-        } catch (const std::bad_alloc &) {
-            outcome.error = QObject::tr("Not enough memory to load this image.");
-        } catch (const std::exception &e) {
-            outcome.error = QString::fromUtf8(e.what());
-        }
-        if (task->isCanceled() && outcome.error.isEmpty())
-            outcome.canceled = true;
-        return outcome;
-    }));
+    m_loading = what;
+    m_loader.start(std::move(job), [this, path](Outcome outcome) { finish(path, std::move(outcome)); });
 }
 
-void AppController::finish(int generation, const QString &path, Outcome outcome)
+void AppController::finish(const QString &path, Outcome outcome)
 {
-    if (generation != m_generation)
-        return; // a newer request replaced this one
-    m_task.reset();
-    setBusy(false);
-    if (outcome.canceled) {
-        m_progressMessage = tr("Canceled");
-        emit progressChanged();
-        return;
-    }
-    if (!outcome.error.isEmpty()) {
-        setError(outcome.error);
-        return;
-    }
     if (outcome.scan) {
         m_pendingScan = std::move(outcome.scan);
         m_pendingPath = path;
@@ -261,16 +198,7 @@ void AppController::finish(int generation, const QString &path, Outcome outcome)
 
 void AppController::cancel()
 {
-    if (m_task)
-        m_task->cancel();
-}
-
-void AppController::setBusy(bool busy)
-{
-    if (m_busy == busy)
-        return;
-    m_busy = busy;
-    emit busyChanged();
+    m_loader.cancel();
 }
 
 void AppController::setError(const QString &message)

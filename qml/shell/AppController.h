@@ -7,10 +7,9 @@
 
 #include <carina/Document.h>
 #include <carina/PluginHost.h>
-#include <carina/TaskContext.h>
+#include <carina/TaskRunner.h>
 #include <carina/io/DicomSeries.h>
 
-#include <QFutureWatcher>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
@@ -63,9 +62,9 @@ public:
     SessionController *session() const { return m_session; }
     /// The plugin controllers created so far, by plugin id (what a session saves).
     const QHash<QString, QPointer<QObject>> &controllers() const { return m_controllers; }
-    bool busy() const { return m_busy; }
-    double progress() const { return m_progress; }
-    QString progressMessage() const { return m_progressMessage; }
+    bool busy() const { return m_loader.busy(); }
+    double progress() const { return m_loader.progress(); }
+    QString progressMessage() const;
     QStringList recentFiles() const { return m_recentFiles; }
     QVariantList seriesChoices() const { return m_seriesChoices; }
     QString lastError() const { return m_lastError; }
@@ -117,14 +116,11 @@ private:
     {
         std::optional<io::LoadResult> result;
         std::optional<io::DicomScan> scan; // several series: the user chooses
-        QString error;
-        bool canceled = false;
     };
     using Job = std::function<Outcome(const TaskContext &)>;
 
     void start(const QString &path, const QString &what, Job job);
-    void finish(int generation, const QString &path, Outcome outcome);
-    void setBusy(bool busy);
+    void finish(const QString &path, Outcome outcome);
     void setError(const QString &message);
     void addRecent(const QString &path);
 
@@ -134,18 +130,13 @@ private:
     QHash<QString, QPointer<QObject>> m_controllers;
     SessionController *m_session = nullptr;
 
-    bool m_busy = false;
-    double m_progress = 0.0;
-    QString m_progressMessage;
+    TaskRunner m_loader{this};
+    QString m_loading; ///< what the running load does, until its first progress text
     QStringList m_recentFiles;
     QVariantList m_seriesChoices;
     std::optional<io::DicomScan> m_pendingScan;
     QString m_pendingPath;
     QString m_lastError;
-
-    int m_generation = 0;
-    std::shared_ptr<TaskContext> m_task;
-    QFutureWatcher<Outcome> *m_watcher = nullptr;
 };
 
 } // namespace carina

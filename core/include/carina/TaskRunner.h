@@ -115,6 +115,8 @@ private:
     QString m_status;
     QString m_error;
     QMetaObject::Connection m_studyConnection;
+    struct Relay;
+    std::shared_ptr<Relay> m_relay;
 };
 
 template <typename WorkFn, typename CommitFn>

@@ -4,10 +4,12 @@
 
 #include <carina/Document.h>
 
-#include <QPointer>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <mutex>
 #include <new>
 
 namespace carina {
@@ -23,12 +25,26 @@ struct JobOutcome
 
 } // namespace
 
-TaskRunner::TaskRunner(QObject *parent) : QObject(parent), m_busyMessage(tr("A task is already running.")) {}
+// What worker threads hold of the runner: a pointer the runner clears, under a lock, before it
+// dies, so a progress report can never post to a destroyed object.
+struct TaskRunner::Relay
+{
+    std::mutex mutex;
+    TaskRunner *runner = nullptr;
+};
+
+TaskRunner::TaskRunner(QObject *parent)
+    : QObject(parent), m_busyMessage(tr("A task is already running.")), m_relay(std::make_shared<Relay>())
+{
+    m_relay->runner = this;
+}
 
 TaskRunner::~TaskRunner()
 {
     if (m_running)
         m_running->cancel();
+    const std::lock_guard lock(m_relay->mutex);
+    m_relay->runner = nullptr;
 }
 
 void TaskRunner::setStatus(const QString &status)
@@ -64,14 +80,20 @@ bool TaskRunner::startJob(Job job)
     if (m_running)
         m_running->cancel(); // its result is stale from here on: the generation moves on
     const quint64 generation = ++m_generation;
-    QPointer<TaskRunner> guard(this);
-    // Progress comes from worker threads: hop to this thread, where only the current task's counts.
-    auto context = std::make_shared<TaskContext>([guard, generation](double fraction, const std::string &text) {
+    // Progress comes from worker threads, often thousands of times: forward a change of at least
+    // half a percent or a new text, queued to this thread, where only the current task's counts.
+    auto lastStep = std::make_shared<std::atomic<int>>(-1);
+    auto context = std::make_shared<TaskContext>([relay = m_relay, generation, lastStep](double fraction, const std::string &text) {
+        const int step = int(std::lround(std::clamp(fraction, 0.0, 1.0) * 200.0));
+        if (lastStep->exchange(step) == step && text.empty())
+            return;
+        const std::lock_guard lock(relay->mutex);
+        if (!relay->runner)
+            return;
         QMetaObject::invokeMethod(
-            guard.data(),
-            [guard, generation, fraction, text = QString::fromStdString(text)] {
-                if (guard)
-                    guard->onProgress(generation, fraction, text);
+            relay->runner,
+            [runner = relay->runner, generation, fraction, text = QString::fromStdString(text)] {
+                runner->onProgress(generation, fraction, text);
             },
             Qt::QueuedConnection);
     });
