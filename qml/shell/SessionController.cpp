@@ -17,7 +17,6 @@
 #include <QMetaProperty>
 #include <QRegularExpression>
 #include <QStandardPaths>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace carina {
 
@@ -73,6 +72,22 @@ Volume loadSessionImage(const io::Session &session, const QString &path, QString
 SessionController::SessionController(AppController *app, QObject *parent)
     : QObject(parent), m_app(app), m_document(app->document())
 {
+    // One step (save, open, export, import) at a time; the autosave runs beside them.
+    m_steps.setPolicy(TaskRunner::Policy::RefuseWhileBusy);
+    connect(&m_steps, &TaskRunner::busyChanged, this, &SessionController::busyChanged);
+    connect(&m_steps, &TaskRunner::finished, this, [this](bool ok) {
+        if (!ok)
+            setError(m_steps.error());
+    });
+    // A write is not cancellable half way: a newer autosave waits for it (autosaveAgainIfAsked).
+    m_autosaver.setPolicy(TaskRunner::Policy::RefuseWhileBusy);
+    connect(&m_autosaver, &TaskRunner::finished, this, [this](bool ok) {
+        if (ok)
+            return;
+        setDirty(true); // try again after the next edit
+        setError(tr("Autosave failed: %1").arg(m_autosaver.error()));
+        autosaveAgainIfAsked();
+    });
     m_autosaveTimer.setSingleShot(true);
     m_autosaveTimer.setInterval(kDefaultAutosaveMs);
     connect(&m_autosaveTimer, &QTimer::timeout, this, &SessionController::autosaveNow);
@@ -224,35 +239,16 @@ void SessionController::applyPluginParameters(const QJsonObject &plugins)
 
 void SessionController::run(const QString &what, std::function<Loaded()> job, std::function<void(Loaded &)> done)
 {
-    if (m_busy) {
+    if (m_steps.busy()) {
         setError(tr("Wait for the running step (%1) to finish.").arg(m_lastMessage));
         return;
     }
-    setBusy(true);
     setMessage(what);
-    auto *watcher = new QFutureWatcher<Loaded>(this);
-    connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher, done = std::move(done)] {
-        Loaded loaded = watcher->result();
-        watcher->deleteLater();
-        setBusy(false);
-        if (!loaded.error.isEmpty()) {
-            setError(loaded.error);
-            return;
-        }
-        setError(QString());
-        done(loaded);
-    });
-    watcher->setFuture(QtConcurrent::run([job = std::move(job)] {
-        Loaded loaded;
-        try {
-            loaded = job();
-        } catch (const std::bad_alloc &) {
-            loaded.error = QObject::tr("Not enough memory.");
-        } catch (const std::exception &e) {
-            loaded.error = QString::fromUtf8(e.what());
-        }
-        return loaded;
-    }));
+    m_steps.start([job = std::move(job)](const TaskContext &) { return job(); },
+                  [this, done = std::move(done)](Loaded loaded) {
+                      setError(QString());
+                      done(loaded);
+                  });
 }
 
 void SessionController::saveSession(const QVariant &pathOrUrl, bool anonymise)
@@ -457,7 +453,7 @@ void SessionController::autosaveNow()
     m_autosaveTimer.stop();
     if (!m_dirty || !m_document->hasImage())
         return;
-    if (m_autosaveRunning) {
+    if (m_autosaver.busy()) {
         m_autosaveAgain = true;
         return;
     }
@@ -479,42 +475,34 @@ void SessionController::autosaveNow()
     const Volume image = m_document->loadedImage();
     const QString path = m_ownPath;
     setDirty(false);
-    m_autosaveRunning = true;
-    auto *watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, path, study = m_document->studyId()] {
-        const QString result = watcher->result();
-        watcher->deleteLater();
-        m_autosaveRunning = false;
-        if (result.startsWith(QLatin1String("md5:"))) {
-            if (m_document->studyId() == study) {
-                m_fingerprintStudy = study;
-                m_fingerprint = result;
-            }
-            emit autosaved(path);
-        } else {
-            setDirty(true); // try again after the next edit
-            setError(tr("Autosave failed: %1").arg(result));
-        }
-        if (m_autosaveAgain) {
-            m_autosaveAgain = false;
-            autosaveNow();
-        }
-    });
-    watcher->setFuture(QtConcurrent::run([session, image, path]() -> QString {
-        try {
+    m_autosaver.start(
+        [session, image, path](const TaskContext &) {
             if (session->image.fingerprint.empty())
                 session->image.fingerprint = io::imageFingerprint(image);
             io::writeSession(*session, encode(path));
             return QString::fromStdString(session->image.fingerprint);
-        } catch (const std::exception &e) {
-            return QString::fromUtf8(e.what());
-        }
-    }));
+        },
+        [this, path, study = m_document->studyId()](const QString &fingerprint) {
+            if (m_document->studyId() == study) {
+                m_fingerprintStudy = study;
+                m_fingerprint = fingerprint;
+            }
+            emit autosaved(path);
+            autosaveAgainIfAsked();
+        });
+}
+
+void SessionController::autosaveAgainIfAsked()
+{
+    if (m_autosaveAgain) {
+        m_autosaveAgain = false;
+        autosaveNow();
+    }
 }
 
 void SessionController::removeOwnAutosave()
 {
-    if (m_ownPath.isEmpty() || m_autosaveRunning)
+    if (m_ownPath.isEmpty() || m_autosaver.busy())
         return;
     QFile::remove(m_ownPath);
     if (m_ownLock)
@@ -542,13 +530,9 @@ void SessionController::closeCleanly()
 void SessionController::finishClose(bool keepAutosave)
 {
     m_autosaveTimer.stop();
-    if (m_autosaveRunning) {
-        // Let the writer finish before its file is removed.
-        const auto watchers = findChildren<QFutureWatcher<QString> *>();
-        for (auto *w : watchers)
-            w->waitForFinished();
-        m_autosaveRunning = false;
-    }
+    // Let the writer finish before its file is removed; its result is of no use any more.
+    m_autosaver.waitForWorker();
+    m_autosaver.invalidate();
     if (keepAutosave) {
         m_ownLock.reset();
         return;
@@ -648,14 +632,6 @@ void SessionController::setDirty(bool dirty)
         return;
     m_dirty = dirty;
     emit dirtyChanged();
-}
-
-void SessionController::setBusy(bool busy)
-{
-    if (m_busy == busy)
-        return;
-    m_busy = busy;
-    emit busyChanged();
 }
 
 void SessionController::setError(const QString &message)

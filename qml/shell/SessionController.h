@@ -3,9 +3,9 @@
 #pragma once
 
 #include <carina/Document.h>
+#include <carina/TaskRunner.h>
 #include <carina/io/Session.h>
 
-#include <QFutureWatcher>
 #include <QLockFile>
 #include <QObject>
 #include <QQmlEngine>
@@ -56,7 +56,7 @@ public:
     explicit SessionController(AppController *app, QObject *parent = nullptr);
     ~SessionController() override;
 
-    bool busy() const { return m_busy; }
+    bool busy() const { return m_steps.busy(); }
     QString lastError() const { return m_lastError; }
     QString lastMessage() const { return m_lastMessage; }
     QString sessionPath() const { return m_sessionPath; }
@@ -118,7 +118,6 @@ private:
         Volume volume;
         QStringList warnings;
         QString imagePath;
-        QString error;
         QString needImage; // why the user has to choose the image
         std::shared_ptr<LabelVolume> labels; // importLabels
         QString fingerprint;
@@ -132,7 +131,7 @@ private:
     void markDirty();
     void finishClose(bool keepAutosave);
     void setDirty(bool dirty);
-    void setBusy(bool busy);
+    void autosaveAgainIfAsked();
     void setError(const QString &message);
     void setMessage(const QString &message);
     void findOrphan();
@@ -140,7 +139,8 @@ private:
 
     AppController *m_app;
     Document *m_document;
-    bool m_busy = false;
+    TaskRunner m_steps{this};
+    TaskRunner m_autosaver{this};
     bool m_dirty = false;   // edits not yet in the autosave
     bool m_unsaved = false; // edits not yet in a session the user saved
     bool m_adoptingAutosave = false;
@@ -157,7 +157,6 @@ private:
     QString m_pendingPath;
 
     QTimer m_autosaveTimer;
-    bool m_autosaveRunning = false;
     bool m_autosaveAgain = false;
     QString m_ownPath;
     std::unique_ptr<QLockFile> m_ownLock;

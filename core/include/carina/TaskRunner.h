@@ -5,6 +5,7 @@
 #include <carina/CoreExport.h>
 #include <carina/TaskContext.h>
 
+#include <QFuture>
 #include <QObject>
 #include <QString>
 
@@ -73,7 +74,12 @@ public:
     void setStatus(const QString &status);
     void setError(const QString &error);
 
-    /// Tasks started so far; a stale task's number is below it. For tests and logs.
+    /// Blocks until the running task's work has returned (its commit, if still current, comes
+    /// later through the event loop). For the rare caller that must not go on while a worker
+    /// writes, such as removing the file an autosave is writing.
+    void waitForWorker();
+
+    /// Changes whenever the current task does (start(), invalidate()). For tests and logs.
     quint64 generation() const { return m_generation; }
 
     /// Invalidates the task (and clears status and error) whenever `document` opens a new study;
@@ -109,6 +115,7 @@ private:
     Policy m_policy = Policy::NewerWins;
     QString m_busyMessage;
     std::shared_ptr<TaskContext> m_running;
+    QFuture<void> m_worker; ///< the latest task's work, running or done
     quint64 m_generation = 0;
     double m_progress = 0.0;
     QString m_progressText;

@@ -106,7 +106,7 @@ bool TaskRunner::startJob(Job job)
     if (!wasBusy)
         emit busyChanged();
 
-    QtConcurrent::run([job = std::move(job), context]() {
+    auto future = QtConcurrent::run([job = std::move(job), context]() {
         JobOutcome outcome;
         try {
             outcome.commit = job(*context);
@@ -121,7 +121,9 @@ bool TaskRunner::startJob(Job job)
         if (context->isCanceled() && outcome.error.isEmpty())
             outcome.canceled = true;
         return outcome;
-    }).then(this, [this, generation](const JobOutcome &outcome) {
+    });
+    m_worker = QFuture<void>(future);
+    future.then(this, [this, generation](const JobOutcome &outcome) {
         // Always one more event-loop turn: Qt 6.4 runs then() at once when the work finished
         // before it was attached, i.e. still inside startJob(), before the caller returns.
         QMetaObject::invokeMethod(
@@ -165,6 +167,11 @@ void TaskRunner::onJobEnded(quint64 generation, const Commit &commit, const QStr
     emit progressChanged();
     commit();
     emit finished(error.isEmpty() && m_error.isEmpty());
+}
+
+void TaskRunner::waitForWorker()
+{
+    m_worker.waitForFinished();
 }
 
 void TaskRunner::cancel()
