@@ -8,9 +8,6 @@
 #include <carina/io/Nifti.h>
 
 #include <QFileInfo>
-#include <QFuture>
-#include <QMetaObject>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <array>
@@ -25,13 +22,6 @@ QColor toQColor(const std::array<std::uint8_t, 3> &rgb)
 {
     return QColor(rgb[0], rgb[1], rgb[2]);
 }
-
-struct Outcome
-{
-    std::shared_ptr<LungMeshResult> result;
-    QString error;
-    bool canceled = false;
-};
 
 const QString kRightName = QStringLiteral("Right lung");
 const QString kLeftName = QStringLiteral("Left lung");
@@ -49,14 +39,12 @@ LungMeshController::LungMeshController(Document *document, QObject *parent)
       m_right{kRightName, toQColor(LabelTable::defaultColour(algo::kRightLungLabel))},
       m_left{kLeftName, toQColor(LabelTable::defaultColour(algo::kLeftLungLabel))}
 {
-    if (m_document)
-        connect(m_document, &Document::imageChanged, this, &LungMeshController::onImageChanged);
-}
-
-LungMeshController::~LungMeshController()
-{
-    if (m_task)
-        m_task->cancel();
+    if (!m_document)
+        return;
+    // Showing the masked CT (or the CT again) is the same study: the result stays. A new study
+    // drops it (and the runner drops a running task).
+    m_task.followStudy(m_document);
+    connect(m_document, &Document::studyChanged, this, &LungMeshController::onStudyChanged);
 }
 
 void LungMeshController::setSmoothingIterations(int iterations)
@@ -106,93 +94,25 @@ int LungMeshController::triangleCount() const
 
 bool LungMeshController::run()
 {
-    if (m_task) {
-        setError(tr("A run is already going on."));
-        return false;
-    }
     if (!m_document || !m_document->hasImage()) {
         setError(tr("Open a chest CT first."));
         return false;
     }
-    setError({});
-    setStatus({});
-    const Volume ct = m_document->loadedImage(); // shares the voxels, no copy
-    const LungMeshOptions options = m_options;
-    const quint64 generation = ++m_generation;
-    auto task = std::make_shared<TaskContext>([this, generation, guard = QPointer<LungMeshController>(this)](
-                                                  double fraction, const std::string &message) {
-        // Called on worker threads: hop to the UI thread, and only if the controller still exists.
-        QMetaObject::invokeMethod(
-            guard.data(),
-            [this, guard, generation, fraction, text = QString::fromStdString(message)] {
-                if (guard)
-                    onProgress(generation, fraction, text);
-            },
-            Qt::QueuedConnection);
-    });
-    m_task = task;
-    m_taskImage = ct.rawData();
-    m_progress = 0.0;
-    m_progressText = tr("Starting");
-    emit progressChanged();
-    emit busyChanged();
-    QtConcurrent::run([ct, options, task]() {
-        Outcome outcome;
-        try {
-            outcome.result = std::make_shared<LungMeshResult>(runLungMesh(ct, options, *task));
-        } catch (const TaskCanceled &) {
-            outcome.canceled = true;
-        } catch (const std::bad_alloc &) {
-            outcome.error = QObject::tr("Not enough memory for the lung mesh of this image.");
-        } catch (const std::exception &e) {
-            outcome.error = QString::fromUtf8(e.what());
-        }
-        return outcome;
-    }).then(this, [this, generation](const Outcome &outcome) {
-        onFinished(generation, outcome.result, outcome.error, outcome.canceled);
-    });
-    return true;
+    return m_task.start(
+        // The loaded CT, whatever is on display; a copy shares the voxels.
+        [ct = m_document->loadedImage(), options = m_options](const TaskContext &context) {
+            return runLungMesh(ct, options, context);
+        },
+        [this](LungMeshResult result) { commit(std::move(result)); });
 }
 
-void LungMeshController::cancel()
+void LungMeshController::commit(LungMeshResult result)
 {
-    if (!m_task)
-        return;
-    m_task->cancel();
-    m_progressText = tr("Canceling");
-    emit progressChanged();
-}
-
-void LungMeshController::onProgress(quint64 generation, double fraction, const QString &message)
-{
-    if (generation != m_generation || !m_task)
-        return;
-    // Parallel steps may report out of order: the bar only moves forward.
-    m_progress = std::max(m_progress, std::clamp(fraction, 0.0, 1.0));
-    if (!message.isEmpty() && !m_task->isCanceled())
-        m_progressText = message;
-    emit progressChanged();
-}
-
-void LungMeshController::onFinished(quint64 generation, std::shared_ptr<LungMeshResult> result, const QString &error,
-                                    bool canceled)
-{
-    if (generation != m_generation)
-        return;
-    m_task.reset();
-    emit busyChanged();
-    if (canceled) {
-        setStatus(tr("Canceled; nothing was changed."));
-        emit finished(false);
+    if (!m_document || !m_document->hasImage()) {
+        setError(tr("The lung mesh could not be made."));
         return;
     }
-    if (!result || !m_document || !m_document->hasImage()) {
-        setError(error.isEmpty() ? tr("The lung mesh could not be made.") : error);
-        emit finished(false);
-        return;
-    }
-    m_result = std::move(*result);
-    m_resultImage = m_taskImage;
+    m_result = std::move(result);
     m_warnings.clear();
     for (const std::string &w : m_result->warnings)
         m_warnings << QString::fromStdString(w);
@@ -217,35 +137,18 @@ void LungMeshController::onFinished(quint64 generation, std::shared_ptr<LungMesh
                  m_isoOpacity, m_isoVisible);
     if (m_showMaskedCt)
         m_document->showDerivedImage(m_result->maskedCt, kMaskedName);
-    m_progress = 1.0;
-    m_progressText = tr("Done");
-    emit progressChanged();
     setStatus(tr("Right lung %1 mL, left lung %2 mL")
                   .arg(m_result->figures.rightVolumeMl, 0, 'f', 0)
                   .arg(m_result->figures.leftVolumeMl, 0, 'f', 0));
     emit resultChanged();
-    emit finished(true);
 }
 
-void LungMeshController::onImageChanged()
+void LungMeshController::onStudyChanged()
 {
-    if (!m_document)
-        return;
-    // Showing the masked CT (or the CT again) is the same study; a new loaded image is not.
-    const void *loaded = m_document->hasImage() ? m_document->loadedImage().rawData() : nullptr;
-    if (m_task && loaded == m_taskImage)
-        return;
-    if (!m_task && m_result && loaded == m_resultImage)
-        return;
-    if (m_task) {
-        m_task->cancel();
-        ++m_generation; // the running result belongs to the old image
-        m_task.reset();
-        emit busyChanged();
-    }
+    // The runner has dropped a running task and cleared its status and error (followStudy);
+    // the new study shows its own voxels, so the masked view is off.
     if (m_result) {
         m_result.reset();
-        m_resultImage = nullptr;
         m_warnings.clear();
         emit resultChanged();
     }
@@ -347,10 +250,8 @@ void LungMeshController::setShowMaskedCt(bool show)
 {
     if (show == m_showMaskedCt)
         return;
-    if (show && !m_result) {
-        setError(tr("Run the lung mesh first: the masked CT comes from the lung labels."));
-        return;
-    }
+    if (show && !m_result)
+        return; // nothing to show yet: stays off, no error (a restored session sets it early)
     m_showMaskedCt = show;
     if (m_document && m_result) {
         if (show)
@@ -419,22 +320,6 @@ bool LungMeshController::exportLabels(const QString &pathOrUrl)
     return writeExport(pathOrUrl, [this](const std::string &path) {
         io::writeNiftiLabels(m_result->segmentation.labels, path);
     });
-}
-
-void LungMeshController::setError(const QString &error)
-{
-    if (error == m_error)
-        return;
-    m_error = error;
-    emit errorChanged();
-}
-
-void LungMeshController::setStatus(const QString &status)
-{
-    if (status == m_status)
-        return;
-    m_status = status;
-    emit statusChanged();
 }
 
 } // namespace carina::lungmesh

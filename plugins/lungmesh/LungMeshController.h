@@ -5,7 +5,7 @@
 #include "LungMeshPipeline.h"
 
 #include <carina/Document.h>
-#include <carina/TaskContext.h>
+#include <carina/TaskRunner.h>
 
 #include <QColor>
 #include <QObject>
@@ -15,7 +15,6 @@
 #include <QUrl>
 
 #include <functional>
-#include <memory>
 #include <optional>
 
 namespace carina::lungmesh {
@@ -25,8 +24,10 @@ namespace carina::lungmesh {
 /// and optionally the CT iso-surface into the document, keeps the masked CT for display, and
 /// exports meshes, labels and figures.
 ///
-/// Lives on the UI thread. Only one run at a time; cancel() stops it and leaves the document as
-/// it was. Colour, opacity and visibility write through to the document's meshes at once.
+/// Lives on the UI thread. A run goes through task() (busy, progress, status, error, cancel); a
+/// new run supersedes a running one, and a canceled run leaves the document as it was. The
+/// result belongs to the study: showing the masked CT keeps it, a new study drops it (and a
+/// running task). Colour, opacity and visibility write through to the document's meshes at once.
 class LungMeshController : public QObject
 {
     Q_OBJECT
@@ -35,11 +36,7 @@ class LungMeshController : public QObject
     Q_PROPERTY(int targetTriangles READ targetTriangles WRITE setTargetTriangles NOTIFY optionsChanged)
     Q_PROPERTY(bool isoSurface READ isoSurface WRITE setIsoSurface NOTIFY optionsChanged)
     Q_PROPERTY(double isoThresholdHu READ isoThresholdHu WRITE setIsoThresholdHu NOTIFY optionsChanged)
-    Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
-    Q_PROPERTY(double progress READ progress NOTIFY progressChanged)
-    Q_PROPERTY(QString progressText READ progressText NOTIFY progressChanged)
-    Q_PROPERTY(QString error READ error NOTIFY errorChanged)
-    Q_PROPERTY(QString status READ status NOTIFY statusChanged)
+    Q_PROPERTY(carina::TaskRunner *task READ task CONSTANT)
     Q_PROPERTY(QStringList warnings READ warnings NOTIFY resultChanged)
     Q_PROPERTY(bool hasResult READ hasResult NOTIFY resultChanged)
     Q_PROPERTY(double rightVolumeMl READ rightVolumeMl NOTIFY resultChanged)
@@ -64,7 +61,6 @@ public:
     static inline const QString kMaskedName = QStringLiteral("Masked CT");
 
     explicit LungMeshController(Document *document, QObject *parent = nullptr);
-    ~LungMeshController() override;
 
     Document *document() const { return m_document; }
 
@@ -80,13 +76,9 @@ public:
     double isoThresholdHu() const { return m_options.isoThresholdHu; }
     void setIsoThresholdHu(double hu);
 
-    bool busy() const { return bool(m_task); }
-    double progress() const { return m_progress; }
-    QString progressText() const { return m_progressText; }
-    /// Why the last run or export failed (a refused input says why), empty otherwise.
-    QString error() const { return m_error; }
-    /// What the last action did ("Saved lungs.stl"), for the panel's status line.
-    QString status() const { return m_status; }
+    /// The run: busy, progress, why the last run or export failed (a refused input says why) in
+    /// error, what the last action did ("Saved lungs.stl") in status, and cancel().
+    TaskRunner *task() { return &m_task; }
     QStringList warnings() const { return m_warnings; }
 
     bool hasResult() const { return m_result.has_value(); }
@@ -116,15 +108,14 @@ public:
     double isoOpacity() const { return m_isoOpacity; }
     void setIsoOpacity(double opacity);
     /// Shows the masked CT (outside the lungs at -1024 HU) in the views instead of the CT, through
-    /// Document::showDerivedImage; off shows the CT again. Only with a result.
+    /// Document::showDerivedImage; off shows the CT again. Only with a result: without one it
+    /// stays off, quietly (a session restores it before anything is computed).
     bool showMaskedCt() const { return m_showMaskedCt; }
     void setShowMaskedCt(bool show);
 
-    /// Starts segmentation and meshing of the document's CT; false (and error set) when there is
-    /// no image or a run is going on.
+    /// Starts segmentation and meshing of the document's CT (a running one is dropped); false,
+    /// with the task's error set, when there is no image.
     Q_INVOKABLE bool run();
-    /// Stops the running task; the document keeps what it had.
-    Q_INVOKABLE void cancel();
     /// Writes the visible lung meshes (and the iso-surface when shown) to `path` or file URL
     /// (.stl binary, .obj, .ply binary by extension). False with error set on failure.
     Q_INVOKABLE bool exportMeshes(const QString &path);
@@ -135,22 +126,15 @@ public:
 
 signals:
     void optionsChanged();
-    void busyChanged();
-    void progressChanged();
-    void errorChanged();
-    void statusChanged();
     void resultChanged();
     void appearanceChanged();
     void showMaskedCtChanged();
-    /// A run ended: ok false when it failed or was canceled.
-    void finished(bool ok);
 
 private:
-    void onProgress(quint64 generation, double fraction, const QString &message);
-    void onFinished(quint64 generation, std::shared_ptr<LungMeshResult> result, const QString &error, bool canceled);
-    void onImageChanged();
-    void setError(const QString &error);
-    void setStatus(const QString &status);
+    void commit(LungMeshResult result);
+    void onStudyChanged();
+    void setError(const QString &error) { m_task.setError(error); }
+    void setStatus(const QString &status) { m_task.setStatus(status); }
     /// How one lung's mesh is shown; both lungs go through the same setters below.
     struct LungLook
     {
@@ -170,16 +154,9 @@ private:
 
     QPointer<Document> m_document;
     LungMeshOptions m_options;
-    std::shared_ptr<TaskContext> m_task;
-    quint64 m_generation = 0;
-    double m_progress = 0.0;
-    QString m_progressText;
-    QString m_error;
-    QString m_status;
+    TaskRunner m_task{this};
     QStringList m_warnings;
     std::optional<LungMeshResult> m_result;
-    const void *m_resultImage = nullptr; ///< the loaded voxels the result belongs to
-    const void *m_taskImage = nullptr;   ///< the loaded voxels the running task works on
     LungLook m_right;
     LungLook m_left;
     bool m_isoVisible = true;

@@ -5,9 +5,9 @@ import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
 
-// The Lung mesh panel: mirrors LungMeshController (run, progress, per-lung appearance, mesh
-// options, figures, export). Text takes the style's colours the shell sets from its theme; every
-// control is at least 48 px high for fingers.
+// The Lung mesh panel: mirrors LungMeshController (run, and its task's progress, error, status
+// and cancel; per-lung appearance, mesh options, figures, export). Text takes the style's colours
+// the shell sets from its theme; every control is at least 48 px high for fingers.
 Pane {
     id: root
 
@@ -19,7 +19,7 @@ Pane {
     readonly property real gap: 8
     readonly property color accentColor: palette.highlight
     readonly property bool ready: controller !== null
-    readonly property bool busy: ready && controller.busy
+    readonly property bool busy: ready && controller.task.busy
     readonly property bool hasResult: ready && controller.hasResult
     // Swatches a finger can hit; the first two are the lung label colours' neighbours.
     readonly property var swatches: ["#dc5a5a", "#e89b3c", "#e6c229", "#5cb85c", "#4aa3df", "#8f6fd8", "#e0e0e0"]
@@ -69,7 +69,7 @@ Pane {
                     implicitWidth: Math.max(root.touchTarget * 2, implicitContentWidth + leftPadding + rightPadding)
                     text: qsTr("Cancel")
                     visible: root.busy
-                    onClicked: root.controller.cancel()
+                    onClicked: root.controller.task.cancel()
                 }
             }
 
@@ -81,10 +81,10 @@ Pane {
                     Layout.fillWidth: true
                     from: 0
                     to: 1
-                    value: root.ready ? root.controller.progress : 0
+                    value: root.ready ? root.controller.task.progress : 0
                 }
                 Label {
-                    text: root.ready ? root.controller.progressText : ""
+                    text: root.ready ? (root.controller.task.progressText || qsTr("Starting")) : ""
                 }
             }
 
@@ -94,7 +94,7 @@ Pane {
                 visible: text.length > 0
                 wrapMode: Text.WordWrap
                 color: "#e0605a"
-                text: root.ready ? root.controller.error : ""
+                text: root.ready ? root.controller.task.error : ""
             }
             Label {
                 objectName: "statusLabel"
@@ -102,7 +102,7 @@ Pane {
                 visible: text.length > 0 && !root.busy
                 wrapMode: Text.WordWrap
                 opacity: 0.75
-                text: root.ready ? root.controller.status : ""
+                text: root.ready ? root.controller.task.status : ""
             }
             Repeater {
                 model: root.ready ? root.controller.warnings : []

@@ -8,6 +8,7 @@
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QThreadPool>
 #include <QtTest>
 
 using namespace carina;
@@ -17,13 +18,21 @@ namespace {
 
 bool runAndWait(LungMeshController &controller, int timeoutMs = 60000)
 {
-    QSignalSpy finished(&controller, &LungMeshController::finished);
+    QSignalSpy finished(controller.task(), &TaskRunner::finished);
     if (!controller.run())
         return false;
-    // A refusal may finish before run() returns (the continuation then runs at once).
     if (finished.isEmpty() && !finished.wait(timeoutMs))
         return false;
     return finished.first().first().toBool();
+}
+
+/// Lets every task of the thread pool end and their (possibly stale) results arrive.
+void drainTasks()
+{
+    QThreadPool::globalInstance()->waitForDone(60000);
+    QCoreApplication::processEvents();
+    QTest::qWait(50);
+    QCoreApplication::processEvents();
 }
 
 QString refusalOf(Volume volume)
@@ -33,7 +42,7 @@ QString refusalOf(Volume volume)
     LungMeshController controller(&document);
     if (runAndWait(controller))
         return {};
-    return controller.error();
+    return controller.task()->error();
 }
 
 } // namespace
@@ -49,12 +58,13 @@ private slots:
         document.setImage(test::syntheticChest());
         LungMeshController controller(&document);
         controller.setTargetTriangles(4000);
-        QSignalSpy progress(&controller, &LungMeshController::progressChanged);
+        QSignalSpy progress(controller.task(), &TaskRunner::progressChanged);
         QVERIFY(runAndWait(controller));
-        QVERIFY(!controller.busy());
+        QVERIFY(!controller.task()->busy());
         QVERIFY(controller.hasResult());
         QVERIFY(progress.count() >= 3);
-        QCOMPARE(controller.progress(), 1.0);
+        QCOMPARE(controller.task()->progress(), 1.0);
+        QVERIFY(controller.task()->status().contains(QLatin1String("mL")));
 
         // The "Lungs" layer: 1 = right (low i here, LPS identity), 2 = left, named.
         const int layer = document.findLayer(QStringLiteral("Lungs"));
@@ -149,12 +159,12 @@ private slots:
         LungMeshController controller(&document);
         controller.setTargetTriangles(3000);
         QVERIFY(!controller.exportMeshes(QStringLiteral("/tmp/never.stl")));
-        QVERIFY(controller.error().contains(QLatin1String("run the lung mesh first")));
+        QVERIFY(controller.task()->error().contains(QLatin1String("run the lung mesh first")));
         QVERIFY(runAndWait(controller));
         QTemporaryDir dir;
         for (const char *name : {"lungs.stl", "lungs.obj", "lungs.ply"}) {
             const QString path = dir.filePath(QLatin1String(name));
-            QVERIFY2(controller.exportMeshes(QUrl::fromLocalFile(path).toString()), qPrintable(controller.error()));
+            QVERIFY2(controller.exportMeshes(QUrl::fromLocalFile(path).toString()), qPrintable(controller.task()->error()));
             QVERIFY(QFileInfo(path).size() > 1000);
         }
         QFile stl(dir.filePath(QStringLiteral("lungs.stl")));
@@ -174,7 +184,7 @@ private slots:
         QVERIFY(controller.exportLabels(dir.filePath(QStringLiteral("lungs.nii.gz"))));
         QVERIFY(QFileInfo(dir.filePath(QStringLiteral("lungs.nii.gz"))).size() > 100);
         QVERIFY(!controller.exportMeshes(dir.filePath(QStringLiteral("lungs.vtk"))));
-        QVERIFY(controller.error().contains(QLatin1String(".stl, .obj or .ply")));
+        QVERIFY(controller.task()->error().contains(QLatin1String(".stl, .obj or .ply")));
     }
 
     void iso_surface_is_optional()
@@ -240,20 +250,20 @@ private slots:
         Document document;
         document.setImage(test::syntheticChest());
         LungMeshController controller(&document);
-        QSignalSpy finished(&controller, &LungMeshController::finished);
+        QSignalSpy finished(controller.task(), &TaskRunner::finished);
+        QSignalSpy canceled(controller.task(), &TaskRunner::canceled);
         QVERIFY(controller.run());
-        QVERIFY(controller.busy());
-        QVERIFY(!controller.run()); // one run at a time
-        controller.cancel();
-        QVERIFY(!finished.isEmpty() || finished.wait(30000));
+        QVERIFY(controller.task()->busy());
+        controller.task()->cancel();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() + canceled.count() == 1, 30000);
         // The task may have finished before the cancel arrived; then the result is whole.
-        if (!finished.first().first().toBool()) {
+        if (!canceled.isEmpty()) {
             QCOMPARE(document.layerCount(), 0);
             QCOMPARE(document.meshCount(), 0);
             QVERIFY(!controller.hasResult());
-            QVERIFY(controller.status().contains(QLatin1String("Canceled")));
+            QVERIFY(controller.task()->status().contains(QLatin1String("Canceled")));
         }
-        QVERIFY(!controller.busy());
+        QVERIFY(!controller.task()->busy());
     }
 
     void no_image_is_a_clear_error()
@@ -261,7 +271,131 @@ private slots:
         Document document;
         LungMeshController controller(&document);
         QVERIFY(!controller.run());
-        QVERIFY(controller.error().contains(QLatin1String("Open a chest CT")));
+        QVERIFY(controller.task()->error().contains(QLatin1String("Open a chest CT")));
+    }
+
+    void a_newer_run_supersedes_the_running_one()
+    {
+        Document document;
+        document.setImage(test::syntheticChest());
+        LungMeshController controller(&document);
+        controller.setTargetTriangles(3000);
+        QSignalSpy finished(controller.task(), &TaskRunner::finished);
+        QSignalSpy canceled(controller.task(), &TaskRunner::canceled);
+        QSignalSpy result(&controller, &LungMeshController::resultChanged);
+        QVERIFY(controller.run()); // without the CT surface
+        QVERIFY(controller.task()->busy());
+        // The newer run asks for the CT surface too: only its result may land.
+        controller.setIsoSurface(true);
+        controller.setIsoThresholdHu(-500.0);
+        QVERIFY(controller.run());
+        QVERIFY(controller.task()->error().isEmpty());
+        QVERIFY(controller.task()->busy());
+        QCOMPARE(controller.task()->generation(), quint64(2));
+        QVERIFY(finished.wait(60000));
+        drainTasks(); // the superseded task has ended too, and its result was dropped unseen
+        QCOMPARE(finished.count(), 1);
+        QVERIFY(finished.first().first().toBool());
+        QCOMPARE(canceled.count(), 0);
+        QCOMPARE(result.count(), 1);
+        QVERIFY(controller.hasResult());
+        QVERIFY(controller.result()->isoSurface.has_value());
+        QVERIFY(document.findMesh(QStringLiteral("CT surface")) >= 0);
+        QCOMPARE(document.meshCount(), 3);
+        QCOMPARE(document.layerCount(), 1);
+        QVERIFY(!controller.task()->busy());
+    }
+
+    void toggling_the_masked_ct_keeps_the_result_and_the_lungs()
+    {
+        Document document;
+        document.setImage(test::syntheticChest());
+        LungMeshController controller(&document);
+        controller.setTargetTriangles(3000);
+        QVERIFY(runAndWait(controller));
+        const double right = controller.rightVolumeMl();
+        const QString status = controller.task()->status();
+        const auto labels = document.layer(document.findLayer(QStringLiteral("Lungs"))).labels;
+        QSignalSpy result(&controller, &LungMeshController::resultChanged);
+        QSignalSpy study(&document, &Document::studyChanged);
+        const quint64 studyId = document.studyId();
+        for (int i = 0; i < 2; ++i) {
+            controller.setShowMaskedCt(true);
+            QVERIFY(controller.showMaskedCt());
+            QCOMPARE(document.derivedImageName(), QStringLiteral("Masked CT"));
+            controller.setShowMaskedCt(false);
+            QVERIFY(!controller.showMaskedCt());
+            QVERIFY(document.derivedImageName().isEmpty());
+        }
+        QCOMPARE(study.count(), 0);
+        QCOMPARE(document.studyId(), studyId);
+        QCOMPARE(result.count(), 0);
+        QVERIFY(controller.hasResult());
+        QCOMPARE(controller.rightVolumeMl(), right);
+        QCOMPARE(controller.task()->status(), status);
+        QVERIFY(controller.task()->error().isEmpty());
+        QCOMPARE(document.layerCount(), 1);
+        QVERIFY(document.layer(document.findLayer(QStringLiteral("Lungs"))).labels == labels);
+        QVERIFY(document.findMesh(QStringLiteral("Right lung")) >= 0);
+        QVERIFY(document.findMesh(QStringLiteral("Left lung")) >= 0);
+        // A run while the masked CT is on works on the loaded CT and keeps the masked view.
+        controller.setShowMaskedCt(true);
+        QVERIFY(runAndWait(controller));
+        QCOMPARE(controller.rightVolumeMl(), right);
+        QVERIFY(controller.showMaskedCt());
+        QCOMPARE(document.derivedImageName(), QStringLiteral("Masked CT"));
+    }
+
+    void masked_ct_without_a_result_stays_off_quietly()
+    {
+        // A session restores writable properties before anything is computed.
+        Document document;
+        document.setImage(test::syntheticChest());
+        LungMeshController controller(&document);
+        QSignalSpy changed(&controller, &LungMeshController::showMaskedCtChanged);
+        QSignalSpy image(&document, &Document::imageChanged);
+        QVERIFY(controller.setProperty("showMaskedCt", true));
+        QVERIFY(!controller.showMaskedCt());
+        QVERIFY(controller.task()->error().isEmpty());
+        QCOMPARE(changed.count(), 0);
+        QCOMPARE(image.count(), 0);
+        QVERIFY(document.derivedImageName().isEmpty());
+    }
+
+    void a_new_study_clears_the_result_and_drops_a_running_task()
+    {
+        Document document;
+        document.setImage(test::syntheticChest());
+        LungMeshController controller(&document);
+        controller.setTargetTriangles(3000);
+        QVERIFY(runAndWait(controller));
+        controller.setShowMaskedCt(true);
+        QSignalSpy finished(controller.task(), &TaskRunner::finished);
+        QSignalSpy canceled(controller.task(), &TaskRunner::canceled);
+        QSignalSpy result(&controller, &LungMeshController::resultChanged);
+        QVERIFY(controller.run());
+        QVERIFY(controller.task()->busy());
+
+        document.setImage(test::syntheticChest());
+        QVERIFY(!controller.task()->busy());
+        QVERIFY(!controller.hasResult());
+        QCOMPARE(result.count(), 1);
+        QVERIFY(!controller.showMaskedCt());
+        QVERIFY(controller.task()->status().isEmpty());
+        QVERIFY(controller.task()->error().isEmpty());
+        QVERIFY(document.derivedImageName().isEmpty());
+        drainTasks();
+        // The old study's task never lands in the new one.
+        QCOMPARE(finished.count(), 0);
+        QCOMPARE(canceled.count(), 0);
+        QCOMPARE(result.count(), 1);
+        QVERIFY(!controller.hasResult());
+        QCOMPARE(document.layerCount(), 0);
+        QCOMPARE(document.meshCount(), 0);
+        // The new study runs as usual.
+        QVERIFY(runAndWait(controller));
+        QVERIFY(controller.hasResult());
+        QCOMPARE(document.layerCount(), 1);
     }
 };
 

@@ -81,8 +81,10 @@ private slots:
         QObject *lungmesh = controller.controllerFor(QStringLiteral("lungmesh"));
         QVERIFY(lungmesh);
         QVERIFY(QMetaObject::invokeMethod(lungmesh, "run"));
-        QTRY_VERIFY_WITH_TIMEOUT(!lungmesh->property("busy").toBool(), 300000);
-        QVERIFY2(lungmesh->property("hasResult").toBool(), qPrintable(lungmesh->property("error").toString()));
+        QObject *task = lungmesh->property("task").value<QObject *>();
+        QVERIFY(task);
+        QTRY_VERIFY_WITH_TIMEOUT(!task->property("busy").toBool(), 300000);
+        QVERIFY2(lungmesh->property("hasResult").toBool(), qPrintable(task->property("error").toString()));
         qInfo("right %.0f mL, left %.0f mL, %d triangles", lungmesh->property("rightVolumeMl").toDouble(),
               lungmesh->property("leftVolumeMl").toDouble(), lungmesh->property("triangleCount").toInt());
         QVERIFY(document->findMesh(QStringLiteral("Right lung")) >= 0);
