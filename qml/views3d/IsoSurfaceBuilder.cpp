@@ -7,7 +7,6 @@
 
 #include <QElapsedTimer>
 #include <QFuture>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -21,8 +20,6 @@ constexpr std::array<float, 3> BoneColour{0.89f, 0.85f, 0.76f};
 struct Outcome
 {
     std::shared_ptr<Mesh> mesh;
-    QString error;
-    bool canceled = false;
     qint64 elapsedMs = 0;
 };
 
@@ -34,15 +31,19 @@ bool isCt(const Volume &image)
 
 IsoSurfaceBuilder::IsoSurfaceBuilder(QObject *parent) : QObject(parent)
 {
-    m_poll.setInterval(100);
-    connect(&m_poll, &QTimer::timeout, this, &IsoSurfaceBuilder::pollProgress);
+    connect(&m_task, &TaskRunner::busyChanged, this, &IsoSurfaceBuilder::runningChanged);
+    connect(&m_task, &TaskRunner::progressChanged, this, &IsoSurfaceBuilder::progressChanged);
+    connect(&m_task, &TaskRunner::statusChanged, this, &IsoSurfaceBuilder::statusChanged);
+    connect(&m_task, &TaskRunner::errorChanged, this, &IsoSurfaceBuilder::statusChanged);
+    connect(&m_task, &TaskRunner::finished, this, &IsoSurfaceBuilder::finished);
+    connect(&m_task, &TaskRunner::canceled, this, [this] { emit finished(false); });
 }
 
-IsoSurfaceBuilder::~IsoSurfaceBuilder()
+IsoSurfaceBuilder::~IsoSurfaceBuilder() = default;
+
+QString IsoSurfaceBuilder::status() const
 {
-    // A running worker only touches its own shared state; stop it so it does not waste the CPU.
-    if (m_context)
-        m_context->cancel();
+    return m_task.error().isEmpty() ? m_task.status() : tr("Surface failed: %1").arg(m_task.error());
 }
 
 QObject *IsoSurfaceBuilder::document() const
@@ -75,9 +76,9 @@ void IsoSurfaceBuilder::setDocument(QObject *document)
 
 void IsoSurfaceBuilder::onImageChanged()
 {
-    cancel();
+    // The surface is of the displayed voxels: any change of them makes a running one stale.
+    m_task.invalidate();
     setIsoValue(defaultIsoValue());
-    setStatus({});
     m_hasSurface = hasSurface();
     emit hasSurfaceChanged();
     emit imageChanged();
@@ -141,94 +142,55 @@ bool IsoSurfaceBuilder::hasSurface() const
 void IsoSurfaceBuilder::start()
 {
     if (!m_document || !m_document->hasImage()) {
-        setStatus(tr("No image to make a surface of"));
+        m_task.setStatus(tr("No image to make a surface of"));
         emit finished(false);
         return;
     }
-    // Superseding a running computation: stop it quietly, the new one reports.
-    ++m_generation;
-    if (m_context)
-        m_context->cancel();
-    const Volume image = m_document->image(); // shares the voxels, no copy
-    const quint64 generation = ++m_generation;
-    auto progress = std::make_shared<std::atomic<double>>(0.0);
-    auto context = std::make_shared<TaskContext>(
-        [progress](double fraction, const std::string &) { progress->store(fraction, std::memory_order_relaxed); });
-    m_context = context;
-    m_sharedProgress = progress;
     algo::MarchingCubesOptions options;
     options.isoValue = m_isoValue;
     options.step = m_step;
     options.computeNormals = true;
     const float opacity = float(m_opacity);
-
-    m_progress = 0.0;
-    emit progressChanged();
-    setRunning(true);
-    setStatus(tr("Computing surface at %1...").arg(m_isoValue, 0, 'g', 6));
-    m_poll.start();
-
-    QtConcurrent::run([image, options, context, opacity] {
-        Outcome outcome;
-        QElapsedTimer timer;
-        timer.start();
-        try {
-            auto mesh = std::make_shared<Mesh>(algo::marchingCubes(image, options, *context));
+    // A running computation is superseded quietly; the new one reports.
+    m_task.start(
+        [image = m_document->image(), options, opacity](const TaskContext &context) {
+            QElapsedTimer timer;
+            timer.start();
+            Outcome outcome;
+            std::shared_ptr<Mesh> mesh;
+            try {
+                mesh = std::make_shared<Mesh>(algo::marchingCubes(image, options, context));
+            } catch (const std::bad_alloc &) {
+                throw std::runtime_error(tr("Not enough memory for the surface; try a larger step").toStdString());
+            }
             mesh->name = MeshName;
             mesh->colour = BoneColour;
             mesh->opacity = opacity;
             outcome.mesh = std::move(mesh);
-        } catch (const TaskCanceled &) {
-            outcome.canceled = true;
-        } catch (const std::bad_alloc &) {
-            outcome.error = QObject::tr("Not enough memory for the surface; try a larger step");
-        } catch (const std::exception &e) {
-            outcome.error = QString::fromUtf8(e.what());
-        }
-        outcome.elapsedMs = timer.elapsed();
-        return outcome;
-    }).then(this, [this, generation, image](Outcome outcome) {
-        if (generation != m_generation)
-            return; // superseded or canceled: cancel() already reported it
-        m_poll.stop();
-        m_context.reset();
-        setRunning(false);
-        // The image may have been replaced while we worked: then the surface belongs to nothing.
-        const bool sameImage = m_document && m_document->image().rawData() == image.rawData();
-        if (outcome.canceled || !sameImage) {
-            setStatus(tr("Canceled"));
-            emit finished(false);
-            return;
-        }
-        if (!outcome.error.isEmpty()) {
-            setStatus(tr("Surface failed: %1").arg(outcome.error));
-            emit finished(false);
-            return;
-        }
-        const auto triangles = outcome.mesh->triangleCount();
-        m_progress = 1.0;
-        emit progressChanged();
-        if (triangles == 0) {
-            setStatus(tr("No surface at %1: every voxel is on one side").arg(m_isoValue, 0, 'g', 6));
-        } else {
-            setStatus(tr("%L1 triangles in %2 s").arg(qulonglong(triangles)).arg(outcome.elapsedMs / 1000.0, 0, 'f', 1));
-        }
-        m_document->setMesh(std::move(outcome.mesh));
-        emit finished(true);
-    });
+            outcome.elapsedMs = timer.elapsed();
+            return outcome;
+        },
+        [this](Outcome outcome) {
+            // A new image invalidates the task (onImageChanged), so the surface is of this one.
+            if (outcome.mesh->triangleCount() == 0) {
+                m_task.setStatus(tr("No surface at %1: every voxel is on one side").arg(m_isoValue, 0, 'g', 6));
+            } else {
+                m_task.setStatus(tr("%L1 triangles in %2 s")
+                                     .arg(qulonglong(outcome.mesh->triangleCount()))
+                                     .arg(outcome.elapsedMs / 1000.0, 0, 'f', 1));
+            }
+            m_document->setMesh(std::move(outcome.mesh));
+        });
+    m_task.setStatus(tr("Computing surface at %1...").arg(m_isoValue, 0, 'g', 6));
 }
 
 void IsoSurfaceBuilder::cancel()
 {
-    if (!m_running)
+    if (!m_task.busy())
         return;
-    ++m_generation;
-    if (m_context)
-        m_context->cancel();
-    m_context.reset();
-    m_poll.stop();
-    setRunning(false);
-    setStatus(tr("Canceled"));
+    // Dropped at once, so the button is free again: the worker stops on its own.
+    m_task.invalidate();
+    m_task.setStatus(tr("Canceled"));
     emit finished(false);
 }
 
@@ -239,33 +201,6 @@ void IsoSurfaceBuilder::removeSurface()
     const int index = m_document->findMesh(QString::fromLatin1(MeshName));
     if (index >= 0)
         m_document->removeMesh(index);
-}
-
-void IsoSurfaceBuilder::setRunning(bool running)
-{
-    if (m_running == running)
-        return;
-    m_running = running;
-    emit runningChanged();
-}
-
-void IsoSurfaceBuilder::setStatus(const QString &status)
-{
-    if (m_status == status)
-        return;
-    m_status = status;
-    emit statusChanged();
-}
-
-void IsoSurfaceBuilder::pollProgress()
-{
-    if (!m_sharedProgress)
-        return;
-    const double p = m_sharedProgress->load(std::memory_order_relaxed);
-    if (p != m_progress) {
-        m_progress = p;
-        emit progressChanged();
-    }
 }
 
 } // namespace carina

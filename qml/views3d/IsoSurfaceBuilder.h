@@ -2,14 +2,12 @@
 // SPDX-FileCopyrightText: Carina contributors
 #pragma once
 
-#include <carina/TaskContext.h>
+#include <carina/TaskRunner.h>
 
 #include <QObject>
 #include <QPointer>
-#include <QTimer>
 #include <QtQml/qqmlregistration.h>
 
-#include <atomic>
 #include <memory>
 
 namespace carina {
@@ -62,9 +60,9 @@ public:
     void setStep(int step);
     double opacity() const { return m_opacity; }
     void setOpacity(double opacity);
-    bool isRunning() const { return m_running; }
-    double progress() const { return m_progress; }
-    QString status() const { return m_status; }
+    bool isRunning() const { return m_task.busy(); }
+    double progress() const { return m_task.progress(); }
+    QString status() const;
     bool hasSurface() const;
 
     /// Starts computing the surface at isoValue (cancels a running computation).
@@ -89,22 +87,13 @@ signals:
 
 private:
     void onImageChanged();
-    void setRunning(bool running);
-    void setStatus(const QString &status);
-    void pollProgress();
 
     QPointer<Document> m_document;
     double m_isoValue = 300.0;
     int m_step = 2;
     double m_opacity = 1.0;
-    bool m_running = false;
-    double m_progress = 0.0;
-    QString m_status;
     bool m_hasSurface = false;
-    quint64 m_generation = 0;
-    std::shared_ptr<TaskContext> m_context;
-    std::shared_ptr<std::atomic<double>> m_sharedProgress;
-    QTimer m_poll;
+    TaskRunner m_task{this};
 };
 
 } // namespace carina
