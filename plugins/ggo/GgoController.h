@@ -28,6 +28,8 @@ namespace carina::ggo {
 class GgoController : public QObject
 {
     Q_OBJECT
+    // What a session stores and restores (the rest is state, not a setting of the user's).
+    Q_CLASSINFO("carina.sessionParameters", "lowHu highHu")
     Q_PROPERTY(carina::Document *document READ document CONSTANT)
     Q_PROPERTY(double lowHu READ lowHu WRITE setLowHu NOTIFY optionsChanged)
     Q_PROPERTY(double highHu READ highHu WRITE setHighHu NOTIFY optionsChanged)

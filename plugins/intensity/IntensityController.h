@@ -26,6 +26,8 @@ namespace carina::intensity {
 class IntensityController : public QObject
 {
     Q_OBJECT
+    // What a session stores and restores.
+    Q_CLASSINFO("carina.sessionParameters", "bins useRoi roiSizeMm logScale")
     Q_PROPERTY(carina::Document *document READ document CONSTANT)
     Q_PROPERTY(int bins READ bins WRITE setBins NOTIFY binsChanged)
     Q_PROPERTY(bool useRoi READ useRoi WRITE setUseRoi NOTIFY roiChanged)

@@ -31,6 +31,8 @@ namespace carina::lungmesh {
 class LungMeshController : public QObject
 {
     Q_OBJECT
+    // What a session stores and restores (the rest is state, not a setting of the user's).
+    Q_CLASSINFO("carina.sessionParameters", "smoothingIterations targetTriangles isoSurface isoThresholdHu rightColour leftColour rightOpacity leftOpacity rightVisible leftVisible isoVisible isoOpacity")
     Q_PROPERTY(carina::Document *document READ document CONSTANT)
     Q_PROPERTY(int smoothingIterations READ smoothingIterations WRITE setSmoothingIterations NOTIFY optionsChanged)
     Q_PROPERTY(int targetTriangles READ targetTriangles WRITE setTargetTriangles NOTIFY optionsChanged)

@@ -10,6 +10,7 @@
 #include <carina/io/VolumeReader.h>
 
 #include <QCoreApplication>
+#include <QColor>
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
@@ -176,9 +177,19 @@ io::Session SessionController::snapshot(bool encodeLabels) const
     return s;
 }
 
+QStringList SessionController::declaredParameters(const QObject *controller)
+{
+    const QMetaObject *meta = controller->metaObject();
+    const int index = meta->indexOfClassInfo(kSessionParametersInfo);
+    if (index < 0)
+        return {};
+    return QString::fromLatin1(meta->classInfo(index).value()).split(u' ', Qt::SkipEmptyParts);
+}
+
 QJsonObject SessionController::pluginParameters() const
 {
-    // Generic: every stored, writable property of a simple type is a parameter the user set.
+    // Only what each controller declares (Q_CLASSINFO "carina.sessionParameters"): a writable
+    // property is not necessarily a setting of the user's (GGO's drawing mode captures the tools).
     QJsonObject out;
     for (auto it = m_app->controllers().cbegin(); it != m_app->controllers().cend(); ++it) {
         const QObject *controller = it.value();
@@ -186,29 +197,23 @@ QJsonObject SessionController::pluginParameters() const
             continue;
         QJsonObject parameters;
         const QMetaObject *meta = controller->metaObject();
-        for (int i = QObject::staticMetaObject.propertyCount(); i < meta->propertyCount(); ++i) {
-            const QMetaProperty p = meta->property(i);
-            if (!p.isReadable() || !p.isWritable() || !p.isStored() || p.isConstant())
+        for (const QString &name : declaredParameters(controller)) {
+            const QMetaProperty p = meta->property(meta->indexOfProperty(name.toLatin1().constData()));
+            if (!p.isValid() || !p.isReadable()) {
+                qWarning("%s declares the session parameter '%s', which it does not have", qUtf8Printable(it.key()),
+                         qUtf8Printable(name));
                 continue;
-            const QVariant v = p.read(controller);
-            switch (v.typeId()) {
-            case QMetaType::Bool:
-            case QMetaType::Int:
-            case QMetaType::UInt:
-            case QMetaType::LongLong:
-            case QMetaType::ULongLong:
-            case QMetaType::Double:
-            case QMetaType::Float:
-            case QMetaType::QString:
-                parameters.insert(QString::fromLatin1(p.name()), QJsonValue::fromVariant(v));
-                break;
-            default:
-                if (p.isEnumType())
-                    parameters.insert(QString::fromLatin1(p.name()), v.toInt());
-                break;
             }
+            const QVariant v = p.read(controller);
+            if (v.typeId() == QMetaType::QColor)
+                parameters.insert(name, v.value<QColor>().name(QColor::HexArgb));
+            else if (p.isEnumType())
+                parameters.insert(name, v.toInt());
+            else if (const QJsonValue json = QJsonValue::fromVariant(v); !json.isNull() && !json.isUndefined())
+                parameters.insert(name, json);
         }
-        out.insert(it.key(), parameters);
+        if (!parameters.isEmpty())
+            out.insert(it.key(), parameters);
     }
     return out;
 }
@@ -224,13 +229,21 @@ void SessionController::applyPluginParameters(const QJsonObject &plugins)
         }
         const QJsonObject parameters = it.value().toObject();
         const QMetaObject *meta = controller->metaObject();
-        for (auto p = parameters.begin(); p != parameters.end(); ++p) {
-            const int index = meta->indexOfProperty(p.key().toLatin1().constData());
-            if (index < QObject::staticMetaObject.propertyCount())
-                continue; // gone in this version of the plugin: nothing to restore
-            const QMetaProperty property = meta->property(index);
-            if (property.isWritable() && property.isStored() && !p.value().isArray() && !p.value().isObject())
-                property.write(controller, p.value().toVariant());
+        // Declared today, so a file never sets what the plugin does not offer as a setting any more.
+        for (const QString &name : declaredParameters(controller)) {
+            if (!parameters.contains(name))
+                continue;
+            const QMetaProperty property = meta->property(meta->indexOfProperty(name.toLatin1().constData()));
+            if (!property.isValid() || !property.isWritable())
+                continue;
+            const QJsonValue value = parameters.value(name);
+            if (property.metaType().id() == QMetaType::QColor) {
+                const QColor colour = QColor::fromString(value.toString());
+                if (colour.isValid())
+                    property.write(controller, colour);
+            } else if (!value.isArray() && !value.isObject()) {
+                property.write(controller, value.toVariant());
+            }
         }
     }
     if (!missing.isEmpty())

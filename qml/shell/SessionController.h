@@ -123,6 +123,10 @@ private:
         QString fingerprint;
     };
 
+    /// The class-info key by which a plugin controller lists, space-separated, the properties a
+    /// session stores and restores: Q_CLASSINFO("carina.sessionParameters", "lowHu highHu").
+    static constexpr const char *kSessionParametersInfo = "carina.sessionParameters";
+    static QStringList declaredParameters(const QObject *controller);
     io::Session snapshot(bool encodeLabels) const;
     QJsonObject pluginParameters() const;
     void applyPluginParameters(const QJsonObject &plugins);

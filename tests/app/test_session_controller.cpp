@@ -12,6 +12,7 @@
 #include <carina/io/Session.h>
 #include <carina/io/VolumeReader.h>
 
+#include <QColor>
 #include <QDir>
 #include <QGuiApplication>
 #include <QSignalSpy>
@@ -212,6 +213,38 @@ private slots:
         QVERIFY2(app.session()->lastError().contains("48 x 40 x 13") && app.session()->lastError().contains("48 x 40 x 12"),
                  qPrintable(app.session()->lastError()));
         QCOMPARE(app.document()->layerCount(), 2);
+    }
+
+    // Sessions store what each plugin declares as its settings, colours included, and nothing
+    // else: GGO's drawing mode (it captures the drawing tools) is not restored.
+    void declared_plugin_settings_round_trip()
+    {
+        if (!m_host.find("ggo") || !m_host.find("ggo")->loaded || !m_host.find("lungmesh") || !m_host.find("lungmesh")->loaded)
+            QSKIP("the ggo and lungmesh plugins are not built");
+        const QString file = m_dir.filePath("settings.carina");
+        {
+            AppController app(&m_host);
+            QVERIFY(openImage(app, m_image));
+            QObject *ggo = app.controllerFor("ggo");
+            QObject *lungs = app.controllerFor("lungmesh");
+            QVERIFY(ggo && lungs);
+            QVERIFY(ggo->setProperty("lowHu", -650.0));
+            QVERIFY(ggo->setProperty("drawing", true));
+            QVERIFY(lungs->setProperty("rightColour", QColor(0x12, 0x34, 0x56)));
+            app.session()->saveSession(file);
+            QVERIFY2(waitFor(app.session(), SIGNAL(saved(QString))), qPrintable(app.session()->lastError()));
+            ggo->setProperty("drawing", false);
+        }
+        const io::Session saved = io::readSession(file.toStdString());
+        QVERIFY(saved.plugins.value("ggo").toObject().contains("lowHu"));
+        QVERIFY(!saved.plugins.value("ggo").toObject().contains("drawing"));
+        AppController app(&m_host);
+        app.session()->openSession(QUrl::fromLocalFile(file));
+        QVERIFY2(waitFor(app.session(), SIGNAL(opened())), qPrintable(app.session()->lastError()));
+        QCOMPARE(app.controllerFor("ggo")->property("lowHu").toDouble(), -650.0);
+        QCOMPARE(app.controllerFor("ggo")->property("drawing").toBool(), false);
+        QCOMPARE(app.controllerFor("lungmesh")->property("rightColour").value<QColor>(), QColor(0x12, 0x34, 0x56));
+        QVERIFY(app.document()->shapeConsumer().isEmpty());
     }
 
     // A plugin's derived image on display (lungmesh's masked CT) is not the study: the session
