@@ -3,68 +3,44 @@
 #pragma once
 
 #include <carina/Document.h>
-#include <carina/TaskContext.h>
+#include <carina/TaskRunner.h>
 
-#include <QFutureWatcher>
 #include <QObject>
-
-#include <memory>
+#include <QPointer>
 
 namespace example {
 
-/// What the worker hands back: the image, or why there is none. Exceptions stay in the worker:
-/// a QFuture would rethrow them from result() and from waitForFinished(), even in a destructor.
-struct SmoothingResult
-{
-    carina::Volume volume;
-    QString error;
-    bool canceled = false;
-};
-
-/// State and actions of the smoothing panel. Lives on the UI thread; the smoothing runs on a
-/// worker thread (QtConcurrent) with progress and cancel, and its result replaces the image.
+/// State and actions of the smoothing panel. Lives on the UI thread. The smoothing runs off it
+/// through a carina::TaskRunner, which the panel binds to (task.busy, task.progress,
+/// task.status, task.error, task.cancel()), so this class holds no threading code of its own.
+/// The result is shown as a derived image of the same study: the layers stay, and
+/// Document::showLoadedImage() brings the loaded voxels back.
 class SmoothingController : public QObject
 {
     Q_OBJECT
     Q_PROPERTY(double sigmaMm READ sigmaMm WRITE setSigmaMm NOTIFY sigmaMmChanged)
-    Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
-    Q_PROPERTY(double progress READ progress NOTIFY progressChanged)
-    Q_PROPERTY(QString error READ error NOTIFY errorChanged)
+    Q_PROPERTY(carina::TaskRunner *task READ task CONSTANT)
 
 public:
     explicit SmoothingController(carina::Document *document, QObject *parent = nullptr);
-    ~SmoothingController() override;
 
     double sigmaMm() const { return m_sigmaMm; }
     void setSigmaMm(double sigmaMm);
-    bool busy() const { return m_busy; }
-    double progress() const { return m_progress; }
-    QString error() const { return m_error; }
+    carina::TaskRunner *task() { return &m_task; }
 
-    /// Smooths the document's image off the UI thread; a running request is canceled first.
+    /// Smooths the loaded image off the UI thread (so a new sigma replaces the smoothing instead
+    /// of adding to it); a running request is dropped. Without a suitable image, task()'s error
+    /// says why.
     Q_INVOKABLE void apply();
-    Q_INVOKABLE void cancel();
 
 signals:
     void sigmaMmChanged();
-    void busyChanged();
-    void progressChanged();
-    void errorChanged();
-    /// The smoothed image replaced the document's image.
-    void finished();
 
 private:
-    void setError(const QString &error);
-
-    carina::Document *m_document;
+    QPointer<carina::Document> m_document;
     double m_sigmaMm = 1.0;
-    double m_progress = 0.0;
-    // Not m_watcher.isRunning(): that turns false on the worker thread, before the finished
-    // handler below has run and told anyone.
-    bool m_busy = false;
-    QString m_error;
-    std::shared_ptr<carina::TaskContext> m_context;
-    QFutureWatcher<SmoothingResult> m_watcher;
+    // Destroyed with the controller: cancels the running work, whose result is then dropped.
+    carina::TaskRunner m_task{this};
 };
 
 } // namespace example

@@ -37,10 +37,11 @@ Pane {
             value: root.controller ? root.controller.sigmaMm : 1
             onMoved: root.controller.sigmaMm = value
         }
+        // The controller's TaskRunner: busy, progress, status, error and cancel() for free.
         ProgressBar {
             Layout.fillWidth: true
-            visible: root.controller !== null && root.controller.busy
-            value: root.controller ? root.controller.progress : 0
+            visible: root.controller !== null && root.controller.task.busy
+            value: root.controller ? root.controller.task.progress : 0
         }
         RowLayout {
             spacing: Theme.spacing
@@ -49,23 +50,40 @@ Pane {
                 glyph: "\u25cc"
                 text: qsTr("Smooth")
                 tip: qsTr("Smooth the image with this sigma")
-                enabled: root.controller !== null && !root.controller.busy
+                enabled: root.controller !== null && !root.controller.task.busy
                 onClicked: root.controller.apply()
             }
             TouchButton {
                 objectName: "cancelButton"
                 glyph: "\u2715"
                 text: qsTr("Cancel")
-                enabled: root.controller !== null && root.controller.busy
-                onClicked: root.controller.cancel()
+                enabled: root.controller !== null && root.controller.task.busy
+                onClicked: root.controller.task.cancel()
             }
+            TouchButton {
+                objectName: "originalButton"
+                glyph: "\u21ba"
+                text: qsTr("Original")
+                tip: qsTr("Show the image as it was loaded")
+                visible: root.document !== null && root.document.derivedImageName.length > 0
+                onClicked: root.document.showLoadedImage()
+            }
+        }
+        Text {
+            Layout.fillWidth: true
+            wrapMode: Text.Wrap
+            color: Theme.text
+            font.pixelSize: Theme.fontNormal
+            visible: text.length > 0
+            text: root.controller ? root.controller.task.status : ""
         }
         Text {
             Layout.fillWidth: true
             wrapMode: Text.Wrap
             color: Theme.error
             font.pixelSize: Theme.fontNormal
-            text: root.controller ? root.controller.error : ""
+            visible: text.length > 0
+            text: root.controller ? root.controller.task.error : ""
         }
         Item { Layout.fillHeight: true }
     }

@@ -2,13 +2,10 @@
 // SPDX-FileCopyrightText: Carina contributors
 #include "IntensityController.h"
 
-#include <QFuture>
 #include <QVariantMap>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <array>
-#include <exception>
 
 namespace carina::intensity {
 
@@ -30,13 +27,6 @@ constexpr std::array<Preset, 4> fixedPresets{{
     {"brain", QT_TRANSLATE_NOOP("IntensityController", "Brain"), 40.0, 80.0},
 }};
 
-struct Outcome
-{
-    algo::Histogram histogram;
-    QString error;
-    bool canceled = false;
-};
-
 } // namespace
 
 IntensityController::IntensityController(Document *document, QObject *parent)
@@ -47,7 +37,16 @@ IntensityController::IntensityController(Document *document, QObject *parent)
     m_refreshTimer.setSingleShot(true);
     m_refreshTimer.setInterval(0);
     connect(&m_refreshTimer, &QTimer::timeout, this, &IntensityController::refresh);
+    // A failed computation shows its error instead of a histogram of other parameters.
+    connect(&m_task, &TaskRunner::finished, this, [this](bool ok) {
+        if (!ok)
+            setHistogram({}, {});
+    });
     if (m_document) {
+        // A new study drops a computation for the old one at once; the refresh follows from
+        // imageChanged, which a new study emits as well.
+        m_task.followStudy(m_document);
+        // The displayed image: a new study, or a derived image of the same one on display.
         connect(m_document, &Document::imageChanged, this, &IntensityController::scheduleRefresh);
         connect(m_document, &Document::cursorChanged, this, [this] {
             if (m_useRoi)
@@ -55,12 +54,6 @@ IntensityController::IntensityController(Document *document, QObject *parent)
         });
         scheduleRefresh();
     }
-}
-
-IntensityController::~IntensityController()
-{
-    if (m_task)
-        m_task->cancel();
 }
 
 void IntensityController::setBins(int bins)
@@ -157,13 +150,9 @@ void IntensityController::scheduleRefresh()
 void IntensityController::refresh()
 {
     m_refreshTimer.stop();
-    if (m_task)
-        m_task->cancel();
-    const quint64 generation = ++m_generation;
     if (!m_document || !m_document->hasImage()) {
-        m_task.reset();
-        m_units.clear();
-        finish(generation, {}, {}, false);
+        m_task.invalidate();
+        setHistogram({}, {});
         return;
     }
 
@@ -174,55 +163,18 @@ void IntensityController::refresh()
         const QVector3D c = m_document->cursorIndex();
         options.region = algo::boxAroundIndex(image.geometry(), Eigen::Vector3d(c.x(), c.y(), c.z()), m_roiSizeMm);
     }
-    m_units = QString::fromStdString(image.info().units);
-    auto task = std::make_shared<TaskContext>();
-    m_task = task;
-    setBusy(true);
-    QtConcurrent::run([image, options, task]() {
-        Outcome outcome;
-        try {
-            outcome.histogram = algo::computeHistogram(image, options, *task);
-        } catch (const TaskCanceled &) {
-            outcome.canceled = true;
-        } catch (const std::exception &e) {
-            outcome.error = QString::fromUtf8(e.what());
-        }
-        return outcome;
-    }).then(this, [this, generation](const Outcome &outcome) {
-        // Qt 6.4 runs this at once when the task finished before then() was attached, i.e.
-        // inside refresh(): queue it, so a newer request made in the same turn supersedes it.
-        QMetaObject::invokeMethod(this, [this, generation, outcome] {
-            finish(generation, outcome.histogram, outcome.error, outcome.canceled);
-        }, Qt::QueuedConnection);
-    });
+    // The work sees only copies; the commit runs on the UI thread, and only for the newest request.
+    m_task.start([image, options](const TaskContext &context) { return algo::computeHistogram(image, options, context); },
+                 [this, units = QString::fromStdString(image.info().units)](algo::Histogram histogram) {
+                     setHistogram(std::move(histogram), units);
+                 });
 }
 
-void IntensityController::finish(quint64 generation, const algo::Histogram &histogram, const QString &error,
-                                 bool canceled)
+void IntensityController::setHistogram(algo::Histogram histogram, const QString &units)
 {
-    if (generation != m_generation || canceled)
-        return; // a newer request owns the panel now
-    m_task.reset();
-    m_histogram = histogram;
-    setError(error);
-    setBusy(false);
+    m_histogram = std::move(histogram);
+    m_units = units;
     emit histogramChanged();
-}
-
-void IntensityController::setBusy(bool busy)
-{
-    if (busy == m_busy)
-        return;
-    m_busy = busy;
-    emit busyChanged();
-}
-
-void IntensityController::setError(const QString &error)
-{
-    if (error == m_error)
-        return;
-    m_error = error;
-    emit errorChanged();
 }
 
 } // namespace carina::intensity

@@ -3,7 +3,7 @@
 #pragma once
 
 #include <carina/Document.h>
-#include <carina/TaskContext.h>
+#include <carina/TaskRunner.h>
 #include <carina/algo/Histogram.h>
 
 #include <QList>
@@ -13,16 +13,16 @@
 #include <QTimer>
 #include <QVariantList>
 
-#include <memory>
-
 namespace carina::intensity {
 
 /// State and actions of the Intensity panel: the histogram and statistics of the document's
 /// image (or of a box around the cursor), and window/level presets.
 ///
-/// Lives on the UI thread. The histogram is computed off the UI thread; a newer request (a moved
-/// cursor, other bins) cancels the stale one and only the newest result is shown. It is
-/// recomputed by itself when the image, the parameters or (with the ROI on) the cursor change.
+/// Lives on the UI thread. The histogram is computed off the UI thread through task() (busy,
+/// error); a newer request (a moved cursor, other bins) cancels the stale one and only the
+/// newest result is shown. It is the histogram of the displayed image, so it is recomputed by
+/// itself when that changes (imageChanged: a new study or a derived image such as the masked
+/// CT), and when the parameters or (with the ROI on) the cursor change.
 class IntensityController : public QObject
 {
     Q_OBJECT
@@ -33,8 +33,7 @@ class IntensityController : public QObject
     Q_PROPERTY(bool useRoi READ useRoi WRITE setUseRoi NOTIFY roiChanged)
     Q_PROPERTY(double roiSizeMm READ roiSizeMm WRITE setRoiSizeMm NOTIFY roiChanged)
     Q_PROPERTY(bool logScale READ logScale WRITE setLogScale NOTIFY logScaleChanged)
-    Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
-    Q_PROPERTY(QString error READ error NOTIFY errorChanged)
+    Q_PROPERTY(carina::TaskRunner *task READ task CONSTANT)
     Q_PROPERTY(bool hasHistogram READ hasHistogram NOTIFY histogramChanged)
     Q_PROPERTY(QList<qreal> counts READ counts NOTIFY histogramChanged)
     Q_PROPERTY(QList<qreal> edges READ edges NOTIFY histogramChanged)
@@ -50,7 +49,6 @@ class IntensityController : public QObject
 public:
     /// Bound to `document` (not owned; may be null, then there is nothing to show).
     explicit IntensityController(Document *document, QObject *parent = nullptr);
-    ~IntensityController() override;
 
     Document *document() const { return m_document; }
 
@@ -67,10 +65,8 @@ public:
     bool logScale() const { return m_logScale; }
     void setLogScale(bool logScale);
 
-    /// True while a histogram is being computed.
-    bool busy() const { return m_busy; }
-    /// Why the last computation failed; empty when it did not.
-    QString error() const { return m_error; }
+    /// The computation: busy while a histogram is computed, error when the last one failed.
+    TaskRunner *task() { return &m_task; }
 
     /// The last histogram computed (empty before the first one finishes).
     const algo::Histogram &histogram() const { return m_histogram; }
@@ -99,29 +95,22 @@ signals:
     void binsChanged();
     void roiChanged();
     void logScaleChanged();
-    void busyChanged();
-    void errorChanged();
     /// A new histogram (or none) is available.
     void histogramChanged();
 
 private:
     void scheduleRefresh();
-    void setBusy(bool busy);
-    void setError(const QString &error);
-    void finish(quint64 generation, const algo::Histogram &histogram, const QString &error, bool canceled);
+    void setHistogram(algo::Histogram histogram, const QString &units);
 
     QPointer<Document> m_document;
     int m_bins = 128;
     bool m_useRoi = false;
     double m_roiSizeMm = 30.0;
     bool m_logScale = true;
-    bool m_busy = false;
-    QString m_error;
     QString m_units;
     algo::Histogram m_histogram;
     QTimer m_refreshTimer;
-    std::shared_ptr<TaskContext> m_task;
-    quint64 m_generation = 0;
+    TaskRunner m_task{this};
 };
 
 } // namespace carina::intensity

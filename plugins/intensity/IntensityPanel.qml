@@ -55,7 +55,7 @@ Pane {
                 objectName: "busyIndicator"
                 Layout.preferredWidth: root.touchTarget
                 Layout.preferredHeight: root.touchTarget
-                running: root.controller !== null && root.controller.busy
+                running: root.controller !== null && root.controller.task.busy
             }
         }
 
@@ -110,7 +110,7 @@ Pane {
                 anchors.centerIn: parent
                 visible: !root.ready
                 color: root.textColor
-                text: root.controller && root.controller.error.length > 0 ? root.controller.error
+                text: root.controller && root.controller.task.error.length > 0 ? root.controller.task.error
                       : root.document && root.document.hasImage ? qsTr("Computing…") : qsTr("No image")
             }
             // One finger moves the window centre along the value axis; a tap centres it there.

@@ -6,6 +6,7 @@
 #include "SmoothingController.h"
 
 #include <carina/Document.h>
+#include <carina/TaskRunner.h>
 #include <carina/Volume.h>
 
 #include <QSignalSpy>
@@ -47,20 +48,28 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, example::smoothGaussian(impulse(), -1.0));
     }
 
-    void controller_replaces_the_image_off_the_ui_thread()
+    void controller_shows_the_smoothed_image_off_the_ui_thread()
     {
         carina::Document document;
         document.setImage(impulse());
+        const quint64 study = document.studyId();
         example::SmoothingController controller(&document);
-        QSignalSpy finished(&controller, &example::SmoothingController::finished);
+        carina::TaskRunner *task = controller.task();
+        QSignalSpy finished(task, &carina::TaskRunner::finished);
         controller.setSigmaMm(2.0);
         controller.apply();
-        QVERIFY(controller.busy());
+        QVERIFY(task->busy());
         QVERIFY(finished.wait(10000));
-        QVERIFY(!controller.busy());
-        QVERIFY(controller.error().isEmpty());
-        QCOMPARE(controller.progress(), 1.0);
+        QCOMPARE(finished.at(0).at(0).toBool(), true);
+        QVERIFY(!task->busy());
+        QVERIFY(task->error().isEmpty());
+        QCOMPARE(task->progress(), 1.0);
+        QCOMPARE(task->status(), QStringLiteral("Smoothed with sigma 2 mm."));
+        // A derived image of the same study: displayed, while the loaded voxels stay.
         QVERIFY(document.image().valueAt(16, 16, 16) < 100.0);
+        QCOMPARE(document.loadedImage().valueAt(16, 16, 16), 1000.0);
+        QCOMPARE(document.studyId(), study);
+        QVERIFY(!document.derivedImageName().isEmpty());
     }
 
     void controller_reports_the_algorithms_error()
@@ -68,11 +77,13 @@ private slots:
         carina::Document document;
         document.setImage(impulse());
         example::SmoothingController controller(&document);
-        QSignalSpy errorChanged(&controller, &example::SmoothingController::errorChanged);
+        QSignalSpy finished(controller.task(), &carina::TaskRunner::finished);
         controller.setSigmaMm(500.0);
         controller.apply();
-        QVERIFY(errorChanged.wait(10000));
-        QCOMPARE(controller.error(), QStringLiteral("sigma must be between 0 and 100 mm"));
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(finished.at(0).at(0).toBool(), false);
+        QCOMPARE(controller.task()->error(), QStringLiteral("sigma must be between 0 and 100 mm"));
+        QVERIFY(document.derivedImageName().isEmpty());
     }
 
     void controller_without_an_image_says_so()
@@ -80,8 +91,8 @@ private slots:
         carina::Document document;
         example::SmoothingController controller(&document);
         controller.apply();
-        QVERIFY(!controller.busy());
-        QCOMPARE(controller.error(), QStringLiteral("Open an image first."));
+        QVERIFY(!controller.task()->busy());
+        QCOMPARE(controller.task()->error(), QStringLiteral("Open an image first."));
     }
 
     void cancel_leaves_the_document_alone()
@@ -90,12 +101,30 @@ private slots:
         document.setImage(impulse());
         const void *before = document.image().rawData();
         example::SmoothingController controller(&document);
+        QSignalSpy canceled(controller.task(), &carina::TaskRunner::canceled);
         controller.setSigmaMm(8.0);
         controller.apply();
-        controller.cancel();
-        QTRY_VERIFY(!controller.busy());
+        controller.task()->cancel();
+        QVERIFY(canceled.wait(10000));
+        QVERIFY(!controller.task()->busy());
         QCOMPARE(document.image().rawData(), before);
-        QVERIFY(controller.error().isEmpty()); // a cancel is not an error
+        QVERIFY(controller.task()->error().isEmpty()); // a cancel is not an error
+    }
+
+    void a_new_study_drops_a_running_smoothing()
+    {
+        carina::Document document;
+        document.setImage(impulse());
+        example::SmoothingController controller(&document);
+        QSignalSpy finished(controller.task(), &carina::TaskRunner::finished);
+        controller.setSigmaMm(8.0);
+        controller.apply();
+        document.setImage(impulse()); // the user opened another image meanwhile
+        QVERIFY(!controller.task()->busy());
+        QTest::qWait(500); // long enough for the dropped smoothing to end
+        QCOMPARE(finished.count(), 0);
+        QCOMPARE(document.image().valueAt(16, 16, 16), 1000.0);
+        QVERIFY(document.derivedImageName().isEmpty());
     }
 };
 

@@ -4,6 +4,7 @@
 #include "IntensityController.h"
 
 #include <carina/Document.h>
+#include <carina/TaskRunner.h>
 
 #include <QSignalSpy>
 #include <QtTest>
@@ -11,6 +12,7 @@
 #include <numeric>
 
 using carina::Document;
+using carina::TaskRunner;
 using carina::Volume;
 using carina::intensity::IntensityController;
 
@@ -44,7 +46,7 @@ Volume syntheticCt()
 
 bool waitForHistogram(IntensityController &controller, QSignalSpy &spy, int count = 1)
 {
-    return QTest::qWaitFor([&] { return spy.count() >= count && !controller.busy(); }, 5000);
+    return QTest::qWaitFor([&] { return spy.count() >= count && !controller.task()->busy(); }, 5000);
 }
 
 } // namespace
@@ -80,7 +82,7 @@ private slots:
         QCOMPARE(controller.mean(), (airCount * -1000.0 + 600 * 40.0 + 20 * 700.0) / 4000.0);
         QCOMPARE(controller.units(), QStringLiteral("HU"));
         QVERIFY(controller.hasHistogram());
-        QVERIFY(controller.error().isEmpty());
+        QVERIFY(controller.task()->error().isEmpty());
     }
 
     void presets_set_the_document_window()
@@ -153,6 +155,33 @@ private slots:
         controller.setUseRoi(false);
         QVERIFY(waitForHistogram(controller, spy, 4));
         QCOMPARE(controller.voxelCount(), 4000.0);
+    }
+
+    void the_displayed_image_is_measured_a_derived_one_too()
+    {
+        Document document;
+        document.setImage(syntheticCt());
+        IntensityController controller(&document);
+        QSignalSpy spy(&controller, &IntensityController::histogramChanged);
+        QVERIFY(waitForHistogram(controller, spy));
+        QCOMPARE(controller.maximum(), 700.0);
+
+        // A derived image of the same study on display (as the lung mask's masked CT): its voxels
+        // are measured, the bone row set to air here.
+        Volume derived = syntheticCt();
+        auto *p = derived.data<std::int16_t>();
+        for (int i = 0; i < 20; ++i)
+            p[derived.geometry().linearIndex(i, 0, 9)] = -1000;
+        const quint64 study = document.studyId();
+        document.showDerivedImage(derived, QStringLiteral("No bone"));
+        QCOMPARE(document.studyId(), study);
+        QVERIFY(waitForHistogram(controller, spy, 2));
+        QCOMPARE(controller.maximum(), 40.0);
+        QCOMPARE(controller.voxelCount(), 4000.0);
+
+        document.showLoadedImage();
+        QVERIFY(waitForHistogram(controller, spy, 3));
+        QCOMPARE(controller.maximum(), 700.0);
     }
 
     void a_newer_request_replaces_the_stale_one()
