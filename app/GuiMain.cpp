@@ -33,6 +33,7 @@
 
 // The shell is a static QML module: its plugin must be pulled in explicitly.
 Q_IMPORT_QML_PLUGIN(Carina_ShellPlugin)
+Q_IMPORT_QML_PLUGIN(Carina_ControlsPlugin)
 
 namespace carina {
 

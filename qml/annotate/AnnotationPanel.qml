@@ -4,6 +4,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Carina.Shell
+import Carina.Controls
 
 // The drawing tools: tool choice, stroke size, the layer to paint and its labels with live
 // voxel counts and volumes, undo and redo. Mirrors the AnnotationController; no state here.

@@ -3,6 +3,7 @@
 import QtQuick
 import QtQuick.Shapes
 import Carina.Shell
+import Carina.Controls
 
 // A 24 x 24 line icon from an SVG path, scaled to `size`: crisp at any density, no image files.
 Shape {

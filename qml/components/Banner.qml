@@ -4,6 +4,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Carina.Shell
+import Carina.Controls
 
 // A message across the top of the view area: errors stay until dismissed, warnings too
 // (they describe the image being read, e.g. a gap in a series).

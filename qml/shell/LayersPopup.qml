@@ -4,6 +4,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Carina.Shell
+import Carina.Controls
 
 // The label layers of the study: show/hide each and set its overlay opacity. Plugins that
 // segment add layers; this list only mirrors and edits the document's display settings.

@@ -4,6 +4,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Carina.Shell
+import Carina.Controls
 
 // Progress of a running load, with Cancel. The views stay usable underneath.
 Rectangle {

@@ -5,6 +5,7 @@ import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
 import Carina.Shell
+import Carina.Controls
 
 // The Carina shell: tool bar, plugin tiles, the four views, the active plugin's panel in a
 // drawer, and the status line. Gets its AppController from the application.

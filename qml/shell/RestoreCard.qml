@@ -4,6 +4,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Carina.Shell
+import Carina.Controls
 
 // Offered at start when an earlier run ended without closing (a crash): restore its autosave
 // or discard it. Nothing is deleted until the user says so.

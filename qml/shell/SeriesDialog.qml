@@ -4,6 +4,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Carina.Shell
+import Carina.Controls
 
 // Asks which series to open when a folder holds several; the largest is preselected.
 Dialog {

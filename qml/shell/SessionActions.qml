@@ -5,6 +5,7 @@ import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
 import Carina.Shell
+import Carina.Controls
 
 // The Session menu (save/open a session, export/import label layers) and its dialogs. All the
 // work is in SessionController; this only asks for files and options.

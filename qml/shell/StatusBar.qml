@@ -3,6 +3,7 @@
 import QtQuick
 import QtQuick.Layouts
 import Carina.Shell
+import Carina.Controls
 
 // One line under the views: the value and position under the finger or mouse (or at the
 // crosshair), the window, and what the image is.

@@ -4,6 +4,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Carina.Shell
+import Carina.Controls
 
 // The plugins as tool tiles: a column at the side in landscape, a row in portrait. Plugins
 // that failed to load are shown greyed with the reason, so the user knows what is missing.

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Carina contributors
 import QtQuick
 import Carina.Shell
+import Carina.Controls
 
 // The four views (axial, coronal, sagittal, 3D) in a 2x2 grid or as one big view with the
 // others in a strip (beside it in landscape, below it in portrait). The views are created

@@ -3,6 +3,7 @@
 import QtQuick
 import QtQuick.Controls
 import Carina.Shell
+import Carina.Controls
 
 // One slice view with its gestures, crosshair and annotations.
 // Touch: one-finger vertical drag pages, tap moves the crosshair, two fingers zoom and pan,

@@ -8,12 +8,16 @@
 
 #include <QPointingDevice>
 #include <QQmlComponent>
+#include <QQmlEngineExtensionPlugin>
 #include <QQmlEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QTest>
 
 #include <memory>
+
+// Panels import Carina.Controls, which the app links in statically: so does every panel test.
+Q_IMPORT_QML_PLUGIN(Carina_ControlsPlugin)
 
 #ifndef CARINA_PLUGIN_OUTPUT_DIR
 #error "PanelHarness.h needs CARINA_PLUGIN_OUTPUT_DIR, the folder the build puts the plugins in"
@@ -49,6 +53,7 @@ public:
     /// Creates the panel, gives it and the window `size`, and shows the window.
     [[nodiscard]] bool show(QSize size)
     {
+        m_engine.addImportPath(QStringLiteral("qrc:/qt/qml")); // Qt 6.4 does not look there itself
         QQmlComponent component(&m_engine, m_plugin->panelUrl());
         if (!component.isReady())
             return fail(component.errorString());

@@ -15,6 +15,7 @@
 #include <filesystem>
 
 Q_IMPORT_QML_PLUGIN(Carina_ShellPlugin)
+Q_IMPORT_QML_PLUGIN(Carina_ControlsPlugin)
 
 namespace {
 

@@ -11,6 +11,7 @@
 #include <cmath>
 
 Q_IMPORT_QML_PLUGIN(Carina_ShellPlugin)
+Q_IMPORT_QML_PLUGIN(Carina_ControlsPlugin)
 
 class Setup : public QObject
 {

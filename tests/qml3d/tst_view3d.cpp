@@ -29,6 +29,7 @@
 #include <memory>
 
 Q_IMPORT_QML_PLUGIN(Carina_ShellPlugin)
+Q_IMPORT_QML_PLUGIN(Carina_ControlsPlugin)
 
 using namespace carina;
 

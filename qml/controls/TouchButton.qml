@@ -2,7 +2,7 @@
 // SPDX-FileCopyrightText: Carina contributors
 import QtQuick
 import QtQuick.Controls
-import Carina.Shell
+
 
 // A tool-bar button at least one touch target in size, with an optional glyph above or
 // beside its label, and a tooltip for mouse users.

@@ -3,8 +3,9 @@
 pragma Singleton
 import QtQuick
 
-// Colours, type sizes and touch target sizes of the shell: a dark, low-glare palette for
-// reading rooms, where the image must be the brightest thing on the screen.
+// Colours, type sizes and touch target sizes of Carina's shell and of every plugin panel: a dark,
+// low-glare palette for reading rooms, where the image must be the brightest thing on the screen.
+// Sizes follow the screen's density, so targets stay finger-sized on a dense tablet.
 QtObject {
     id: root
 
@@ -17,6 +18,8 @@ QtObject {
     // Fingers need about 9 mm; never below 48 px, Material's and Apple's minimum.
     readonly property int touchTarget: Math.max(48, Math.round(9 * pixelsPerMm))
     readonly property int spacing: Math.round(touchTarget / 6)
+    // The usual gap between a panel's rows and controls (same as spacing; the name panels use).
+    readonly property int gap: spacing
     readonly property int radius: 6
 
     readonly property color background: "#0e1013"
@@ -31,6 +34,9 @@ QtObject {
     readonly property color warning: "#e0a63a"
     readonly property color error: "#e0605a"
     readonly property color success: "#5cb85c"
+    // Plots: light bars on a dark well, the selected range in the accent colour.
+    readonly property color plotWell: Qt.rgba(0, 0, 0, 0.35)
+    readonly property color plotBar: Qt.rgba(0.85, 0.88, 0.92, 0.75)
 
     // Plane colours as 3D Slicer uses them (red axial, green coronal, yellow sagittal),
     // toned down for a dark room; each view's badge and the crosshair lines use them.
