@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Carina contributors
 #include "GgoPipeline.h"
 
+#include <carina/algo/Histogram.h>
 #include <carina/algo/MarchingCubes.h>
 #include <carina/algo/MeshSmoothing.h>
 
@@ -63,35 +64,20 @@ RegionHistogram regionHistogram(const Volume &ct, const GgoRegion &region, int b
     if (region.isEmpty() || ct.isNull() || bins < 1)
         return h;
     const VoxelBox &b = region.box;
-    const std::size_t w = std::size_t(b.end[0] - b.begin[0]);
-    const std::size_t voxels = w * std::size_t(b.end[1] - b.begin[1]) * std::size_t(b.end[2] - b.begin[2]);
-    const std::size_t step = std::max<std::size_t>(1, voxels / 2000000); // a sample is enough to choose a range
-    std::vector<double> values;
-    values.reserve(voxels / step + 1);
-    std::size_t n = 0;
-    for (int z = b.begin[2]; z < b.end[2]; ++z)
-        for (int y = b.begin[1]; y < b.end[1]; ++y)
-            for (int x = b.begin[0]; x < b.end[0]; ++x, ++n) {
-                if (n % step != 0)
-                    continue;
-                const std::size_t inPlane = std::size_t(y - b.begin[1]) * w + std::size_t(x - b.begin[0]);
-                if (!region.inPlane.empty() && !region.inPlane[inPlane])
-                    continue;
-                const double v = ct.valueAt(x, y, z);
-                if (std::isfinite(v))
-                    values.push_back(v);
-            }
-    if (values.empty())
+    const std::size_t voxels = std::size_t(b.end[0] - b.begin[0]) * std::size_t(b.end[1] - b.begin[1])
+        * std::size_t(b.end[2] - b.begin[2]);
+    algo::HistogramOptions options;
+    options.bins = bins;
+    options.binning = algo::HistogramBinning::Even;
+    options.region = b;
+    options.inPlaneMask = region.inPlane;
+    options.sampleStep = std::max<std::size_t>(1, voxels / 2000000); // a sample is enough to choose a range
+    const algo::Histogram histogram = algo::computeHistogram(ct, options);
+    if (histogram.isEmpty())
         return h;
-    const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
-    h.min = *lo;
-    h.max = *hi;
-    h.counts.assign(std::size_t(bins), 0);
-    const double width = (h.max - h.min) / bins;
-    for (double v : values) {
-        const int bin = width > 0 ? std::min(bins - 1, int((v - h.min) / width)) : 0;
-        ++h.counts[std::size_t(bin)];
-    }
+    h.min = histogram.minimum;
+    h.max = histogram.maximum;
+    h.counts = histogram.counts;
     return h;
 }
 

@@ -37,8 +37,8 @@ GgoRegion regionFromAxialShape(const ImageGeometry &geometry, const DrawnShape &
 /// The axial slices [begin, end) a shape drawn on a coronal or sagittal view spans.
 std::pair<int, int> sliceRangeFromShape(const ImageGeometry &geometry, const DrawnShape &shape);
 
-/// Histogram of the region's values (sampled evenly when it holds more than 2 million voxels),
-/// for choosing the HU range.
+/// Histogram of the region's values (box and outline; sampled evenly when the box holds more than
+/// 2 million voxels), for choosing the HU range: algo::computeHistogram with even bins.
 struct RegionHistogram
 {
     double min = 0.0;

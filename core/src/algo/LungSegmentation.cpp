@@ -23,9 +23,9 @@ namespace {
 using detail::Run;
 using detail::RunRows;
 
-// Work values in the output buffer before the final labels are painted.
-constexpr std::uint16_t kCandidate = 1; // internal air
-constexpr std::uint16_t kAirway = 3;    // grown airway (removed later)
+// Work values in the mask before the final labels are painted.
+constexpr std::uint16_t kCandidate = kLungCandidate; // internal air
+constexpr std::uint16_t kAirway = 3;                 // grown airway (removed later in step 2)
 
 std::string nameOf(const Volume &ct)
 {
@@ -188,8 +188,8 @@ struct SliceComponent
 
 // Fills the holes of `label` in one slice: background (anything but `label`) regions of the
 // label's bounding box that do not touch the box border. Only unlabelled voxels are painted.
-// `within` (x0, x1, y0, y1, inclusive) bounds where the label may be.
-void fillHolesInSlice(std::uint16_t *slice, int nx, const std::array<int, 4> &within, std::uint16_t label)
+// `within` (x0, x1, y0, y1, inclusive) bounds where the label may be. Returns the voxels painted.
+std::size_t fillHolesInSlice(std::uint16_t *slice, int nx, const std::array<int, 4> &within, std::uint16_t label)
 {
     int x0 = INT_MAX, x1 = INT_MIN, y0 = INT_MAX, y1 = INT_MIN;
     for (int y = within[2]; y <= within[3]; ++y) {
@@ -206,7 +206,7 @@ void fillHolesInSlice(std::uint16_t *slice, int nx, const std::array<int, 4> &wi
         y1 = std::max(y1, y + 1);
     }
     if (y0 == INT_MAX || x1 - x0 < 3 || y1 - y0 < 3)
-        return;
+        return 0;
     const RunRows background = detail::buildRunRowsSerial(y1 - y0, 1, [&](int y, int, std::vector<Run> &out) {
         const std::uint16_t *row = slice + std::size_t(y + y0) * std::size_t(nx);
         for (int x = x0; x < x1;) {
@@ -227,32 +227,78 @@ void fillHolesInSlice(std::uint16_t *slice, int nx, const std::array<int, 4> &wi
         for (std::uint32_t r = background.begin(y, 0); r < background.end(y, 0); ++r)
             if (y == 0 || y == background.ny - 1 || background.runs[r].x0 == x0 || background.runs[r].x1 == x1)
                 touchesBorder[comp[r]] = 1;
+    std::size_t painted = 0;
     for (int y = 0; y < background.ny; ++y) {
         std::uint16_t *row = slice + std::size_t(y + y0) * std::size_t(nx);
         for (std::uint32_t r = background.begin(y, 0); r < background.end(y, 0); ++r) {
             if (touchesBorder[comp[r]])
                 continue;
             for (int x = background.runs[r].x0; x < background.runs[r].x1; ++x)
-                if (row[x] == 0)
+                if (row[x] == 0) {
                     row[x] = label;
+                    ++painted;
+                }
         }
+    }
+    return painted;
+}
+
+// The steps report progress onto [begin, end] of the caller's bar: 0..1 when called on their
+// own, their share of segmentLungs' bar from there.
+struct StepProgress
+{
+    const TaskContext &context;
+    double begin = 0.0;
+    double end = 1.0;
+    void operator()(double fraction, const std::string &message = {}) const
+    {
+        context.progress(begin + (end - begin) * fraction, message);
+    }
+};
+
+// The mask's box clipped to its grid, as inclusive x0, x1, y0, y1, z0, z1.
+std::array<int, 6> inclusiveBox(const LungMask &lungs)
+{
+    const Dims &d = lungs.mask.dims();
+    std::array<int, 6> box{};
+    for (std::size_t a = 0; a < 3; ++a) {
+        box[2 * a] = std::max(lungs.box.begin[a], 0);
+        box[2 * a + 1] = std::min(lungs.box.end[a], d[a]) - 1;
+    }
+    return box;
+}
+
+bool hasWork(const LungMask &lungs)
+{
+    const std::array<int, 6> box = inclusiveBox(lungs);
+    return lungs.mask.voxelCount() != 0 && box[0] <= box[1] && box[2] <= box[3] && box[4] <= box[5];
+}
+
+// Runs of kCandidate voxels of one row inside the inclusive x range of `box`.
+void candidateRuns(const std::uint16_t *row, const std::array<int, 6> &box, std::vector<Run> &out)
+{
+    for (int x = box[0]; x <= box[1];) {
+        if (row[x] != kCandidate) {
+            ++x;
+            continue;
+        }
+        const int begin = x;
+        while (x <= box[1] && row[x] == kCandidate)
+            ++x;
+        out.push_back({begin, x});
     }
 }
 
-} // namespace
-
-LungSegmentationResult segmentLungs(const Volume &ct, const LungSegmentationOptions &options, const TaskContext &context)
+LungMask findInternalAirStep(const Volume &ct, const LungSegmentationOptions &options, const TaskContext &context,
+                             const StepProgress &progress)
 {
-    validate(ct, options);
     const ImageGeometry &geometry = ct.geometry();
     const int nx = geometry.dims[0], ny = geometry.dims[1], nz = geometry.dims[2];
     const std::size_t sliceSize = std::size_t(nx) * std::size_t(ny);
-    const std::string noLungs = "no air-filled lung region found: is this a chest CT?";
-    LungSegmentationResult result;
 
-    // 1. Air, and which of it is outside the body: 3D components touching the x/y faces. The z
-    //    faces do not count: the trachea leaves through the top slice.
-    context.progress(0.0, "Finding air");
+    // Air, and which of it is outside the body: 3D components touching the x/y faces. The z faces
+    // do not count: the trachea leaves through the top slice.
+    progress(0.0, "Finding air");
     const RunRows air = dispatchVoxelType(ct.type(), [&](auto tag) {
         return runsBelow<decltype(tag)>(ct, options.airThresholdHu, context);
     });
@@ -265,7 +311,7 @@ LungSegmentationResult segmentLungs(const Volume &ct, const LungSegmentationOpti
             for (std::uint32_t r = air.begin(y, z); r < air.end(y, z); ++r)
                 if (y == 0 || y == ny - 1 || air.runs[r].x0 == 0 || air.runs[r].x1 == nx)
                     outside[airComp[r]] = 1;
-    context.progress(0.25, "Finding the body");
+    progress(0.625, "Finding the body");
 
     // Body midline from the columns that hold anything but outside air, and the box of the
     // internal air.
@@ -291,13 +337,14 @@ LungSegmentationResult segmentLungs(const Volume &ct, const LungSegmentationOpti
                     candVoxels += std::size_t(air.runs[r].x1 - air.runs[r].x0);
                 }
         }
+    LungMask lungs;
     if (candVoxels == 0 || bodyX0 > bodyX1)
-        refuse(ct, noLungs);
-    const double xMid = 0.5 * (bodyX0 + bodyX1);
-
-    // The output buffer doubles as the work mask.
-    result.labels = LabelVolume(geometry);
-    std::uint16_t *work = result.labels.data();
+        return lungs;
+    lungs.midlineX = 0.5 * (bodyX0 + bodyX1);
+    lungs.internalAirVoxels = candVoxels;
+    lungs.box = {{cand[0], cand[2], cand[4]}, {cand[1] + 1, cand[3] + 1, cand[5] + 1}};
+    lungs.mask = LabelVolume(geometry);
+    std::uint16_t *work = lungs.mask.data();
     tbb::parallel_for(cand[4], cand[5] + 1, [&](int z) {
         for (int y = cand[2]; y <= cand[3]; ++y) {
             std::uint16_t *row = work + std::size_t(z) * sliceSize + std::size_t(y) * std::size_t(nx);
@@ -307,170 +354,189 @@ LungSegmentationResult segmentLungs(const Volume &ct, const LungSegmentationOpti
         }
     });
     context.throwIfCanceled();
-    context.progress(0.4, "Removing the airway");
+    return lungs;
+}
 
-    // 2. Airway: in the most superior slice with internal air, the 2D component nearest the
-    //    midline is the trachea; its lumen is grown in 3D below the airway threshold.
+AirwayRemoval removeAirwayStep(const Volume &ct, LungMask &lungs, const LungSegmentationOptions &options,
+                               const TaskContext &context, const StepProgress &progress)
+{
+    progress(0.0, "Removing the airway");
+    AirwayRemoval out;
+    if (!hasWork(lungs))
+        return out;
+    const ImageGeometry &geometry = ct.geometry();
+    if (lungs.mask.dims() != geometry.dims)
+        throw std::invalid_argument("removeAirway: the lung mask is not on the CT's grid");
+    const int nx = geometry.dims[0], ny = geometry.dims[1], nz = geometry.dims[2];
+    const std::size_t sliceSize = std::size_t(nx) * std::size_t(ny);
+    const std::array<int, 6> cand = inclusiveBox(lungs);
+    const double xMid = lungs.midlineX;
+    const std::size_t candVoxels = lungs.internalAirVoxels;
+    std::uint16_t *work = lungs.mask.data();
+
+    // In the most superior slice with internal air, the 2D component nearest the midline is the
+    // trachea; its lumen is grown in 3D below the airway threshold.
     const bool headAtHighK = geometry.direction(2, 2) >= 0.0;
     const int zTop = headAtHighK ? cand[5] : cand[4];
-    {
-        const RunRows top = detail::buildRunRowsSerial(ny, 1, [&](int y, int, std::vector<Run> &out) {
-            for (std::uint32_t r = air.begin(y, zTop); r < air.end(y, zTop); ++r)
-                if (!outside[airComp[r]])
-                    out.push_back(air.runs[r]);
-        });
-        std::uint32_t count = 0;
-        const std::vector<std::uint32_t> comp = detail::labelRuns(top, count);
-        std::vector<SliceComponent> parts(count);
-        for (std::size_t r = 0; r < top.runs.size(); ++r) {
-            const Run &run = top.runs[r];
-            const double len = run.x1 - run.x0;
-            parts[comp[r]].voxels += len;
-            parts[comp[r]].sumX += len * (run.x0 + run.x1 - 1) * 0.5;
+    const RunRows top = detail::buildRunRowsSerial(ny, 1, [&](int y, int, std::vector<Run> &runs) {
+        if (y >= cand[2] && y <= cand[3])
+            candidateRuns(work + std::size_t(zTop) * sliceSize + std::size_t(y) * std::size_t(nx), cand, runs);
+    });
+    std::uint32_t count = 0;
+    const std::vector<std::uint32_t> comp = detail::labelRuns(top, count);
+    std::vector<SliceComponent> parts(count);
+    for (std::size_t r = 0; r < top.runs.size(); ++r) {
+        const Run &run = top.runs[r];
+        const double len = run.x1 - run.x0;
+        parts[comp[r]].voxels += len;
+        parts[comp[r]].sumX += len * (run.x0 + run.x1 - 1) * 0.5;
+    }
+    if (nz == 1) {
+        // One slice: no 3D growth. The trachea or the main bronchi are small air regions near
+        // the midline; lung is larger or off-centre. Below the carina there may be none.
+        const double sx = geometry.spacing.x(), pixelMm2 = geometry.spacing.x() * geometry.spacing.y();
+        std::vector<std::uint8_t> airway(count, 0);
+        for (std::uint32_t c = 0; c < count; ++c) {
+            const double distanceMm = std::abs(parts[c].sumX / parts[c].voxels - xMid) * sx;
+            if (parts[c].voxels * pixelMm2 <= options.tracheaMaxAreaMm2 && distanceMm <= 30.0) {
+                airway[c] = 1;
+                out.voxels += std::size_t(parts[c].voxels);
+            }
         }
-        if (nz == 1) {
-            // One slice: no 3D growth. The trachea or the main bronchi are small air regions near
-            // the midline; lung is larger or off-centre. Below the carina there may be none.
-            const double sx = geometry.spacing.x(), pixelMm2 = geometry.spacing.x() * geometry.spacing.y();
-            std::vector<std::uint8_t> airway(count, 0);
-            for (std::uint32_t c = 0; c < count; ++c) {
-                const double distanceMm = std::abs(parts[c].sumX / parts[c].voxels - xMid) * sx;
-                if (parts[c].voxels * pixelMm2 <= options.tracheaMaxAreaMm2 && distanceMm <= 30.0) {
-                    airway[c] = 1;
-                    result.airwayVoxels += std::size_t(parts[c].voxels);
+        for (int y = 0; y < ny; ++y)
+            for (std::uint32_t r = top.begin(y, 0); r < top.end(y, 0); ++r)
+                if (airway[comp[r]]) {
+                    std::uint16_t *row = work + std::size_t(y) * std::size_t(nx);
+                    std::fill(row + top.runs[r].x0, row + top.runs[r].x1, std::uint16_t(0));
                 }
-            }
-            for (int y = 0; y < ny; ++y)
-                for (std::uint32_t r = top.begin(y, 0); r < top.end(y, 0); ++r)
-                    if (airway[comp[r]]) {
-                        std::uint16_t *row = work + std::size_t(y) * std::size_t(nx);
-                        std::fill(row + top.runs[r].x0, row + top.runs[r].x1, std::uint16_t(0));
-                    }
-        } else {
-            std::uint32_t trachea = 0;
-            double best = std::numeric_limits<double>::max();
-            for (std::uint32_t c = 0; c < count; ++c) {
-                const double distance = std::abs(parts[c].sumX / parts[c].voxels - xMid);
-                if (distance < best) {
-                    best = distance;
-                    trachea = c;
-                }
-            }
-            std::vector<std::size_t> seeds;
-            for (int y = 0; y < ny; ++y)
-                for (std::uint32_t r = top.begin(y, 0); r < top.end(y, 0); ++r)
-                    if (comp[r] == trachea)
-                        for (int x = top.runs[r].x0; x < top.runs[r].x1; ++x)
-                            seeds.push_back(std::size_t(zTop) * sliceSize + std::size_t(y) * std::size_t(nx) + std::size_t(x));
-            std::array<int, 6> box{};
-            auto grow = [&](double threshold, std::array<int, 6> &grownBox) {
-                return dispatchVoxelType(ct.type(), [&](auto tag) {
-                    return growAirway<decltype(tag)>(ct, threshold, work, seeds, grownBox);
-                });
-            };
-            auto undo = [&](const std::array<int, 6> &grownBox) {
-                for (int z = std::max(grownBox[4], 0); z <= grownBox[5]; ++z) {
-                    std::uint16_t *slice = work + std::size_t(z) * sliceSize;
-                    std::replace(slice, slice + sliceSize, kAirway, kCandidate);
-                }
-            };
-            double threshold = options.airwayThresholdHu;
-            result.airwayVoxels = grow(threshold, box);
-            // A lumen blurred by a smooth kernel or noise hardly grows at the first threshold: raise
-            // it step by step while the airway stays smaller than an airway tree can be (a larger
-            // region has flooded the lung).
-            const double voxelMl = geometry.voxelVolumeMl();
-            while (double(result.airwayVoxels) * voxelMl < options.airwayMinMl
-                   && threshold + options.airwayThresholdStepHu <= options.airwayMaxThresholdHu) {
-                context.throwIfCanceled();
-                undo(box);
-                std::array<int, 6> nextBox{};
-                const std::size_t next = grow(threshold + options.airwayThresholdStepHu, nextBox);
-                if (double(next) * voxelMl > options.airwayMaxMl || next > candVoxels / 4) {
-                    undo(nextBox);
-                    result.airwayVoxels = grow(threshold, box);
-                    break;
-                }
-                threshold += options.airwayThresholdStepHu;
-                result.airwayVoxels = next;
-                box = nextBox;
-            }
-            result.airwayThresholdHu = threshold;
-            context.throwIfCanceled();
+        return out;
+    }
 
-            if (result.airwayVoxels == 0) {
-                result.warnings.push_back("no airway lumen found in the top slice: the trachea and bronchi may be "
-                                          "included in the lungs");
-            } else if (result.airwayVoxels > candVoxels / 4) {
-                // The lumen leaked into the parenchyma (emphysema, very low dose noise): removing it
-                // would remove lung.
-                result.warnings.push_back("the airway region grew into the lungs; it was kept in the lung masks");
-                tbb::parallel_for(box[4], box[5] + 1, [&](int z) {
-                    std::uint16_t *slice = work + std::size_t(z) * sliceSize;
-                    std::replace(slice, slice + sliceSize, kAirway, kCandidate);
-                });
-            } else {
-                // Closed then dilated in a padded box, as the reference does, then removed.
-                const int pad = 2 + std::max(options.airwayDilationVoxels, 0);
-                const int x0 = std::max(box[0] - pad, 0), x1 = std::min(box[1] + pad + 1, nx);
-                const int y0 = std::max(box[2] - pad, 0), y1 = std::min(box[3] + pad + 1, ny);
-                const int z0 = std::max(box[4] - pad, 0), z1 = std::min(box[5] + pad + 1, nz);
-                const int bx = x1 - x0, by = y1 - y0, bz = z1 - z0;
-                auto at = [&](int x, int y, int z) {
-                    return std::size_t(z + z0) * sliceSize + std::size_t(y + y0) * std::size_t(nx) + std::size_t(x + x0);
-                };
-                std::vector<std::uint8_t> mask(std::size_t(bx) * std::size_t(by) * std::size_t(bz));
-                for (int z = 0; z < bz; ++z)
-                    for (int y = 0; y < by; ++y)
-                        for (int x = 0; x < bx; ++x)
-                            mask[(std::size_t(z) * by + y) * bx + x] = work[at(x, y, z)] == kAirway;
-                mask = morphStep(morphStep(mask, bx, by, bz, true), bx, by, bz, false);
-                for (int i = 0; i < options.airwayDilationVoxels; ++i)
-                    mask = morphStep(mask, bx, by, bz, true);
-                tbb::parallel_for(0, bz, [&](int z) {
-                    for (int y = 0; y < by; ++y)
-                        for (int x = 0; x < bx; ++x) {
-                            std::uint16_t &v = work[at(x, y, z)];
-                            if (mask[(std::size_t(z) * by + y) * bx + x])
-                                v = 0;
-                            else if (v == kAirway)
-                                v = kCandidate;
-                        }
-                });
-            }
+    std::uint32_t trachea = 0;
+    double best = std::numeric_limits<double>::max();
+    for (std::uint32_t c = 0; c < count; ++c) {
+        const double distance = std::abs(parts[c].sumX / parts[c].voxels - xMid);
+        if (distance < best) {
+            best = distance;
+            trachea = c;
         }
     }
+    std::vector<std::size_t> seeds;
+    for (int y = 0; y < ny; ++y)
+        for (std::uint32_t r = top.begin(y, 0); r < top.end(y, 0); ++r)
+            if (comp[r] == trachea)
+                for (int x = top.runs[r].x0; x < top.runs[r].x1; ++x)
+                    seeds.push_back(std::size_t(zTop) * sliceSize + std::size_t(y) * std::size_t(nx) + std::size_t(x));
+    std::array<int, 6> box{};
+    auto grow = [&](double threshold, std::array<int, 6> &grownBox) {
+        return dispatchVoxelType(ct.type(), [&](auto tag) {
+            return growAirway<decltype(tag)>(ct, threshold, work, seeds, grownBox);
+        });
+    };
+    auto undo = [&](const std::array<int, 6> &grownBox) {
+        for (int z = std::max(grownBox[4], 0); z <= grownBox[5]; ++z) {
+            std::uint16_t *slice = work + std::size_t(z) * sliceSize;
+            std::replace(slice, slice + sliceSize, kAirway, kCandidate);
+        }
+    };
+    double threshold = options.airwayThresholdHu;
+    out.voxels = grow(threshold, box);
+    // A lumen blurred by a smooth kernel or noise hardly grows at the first threshold: raise it
+    // step by step while the airway stays smaller than an airway tree can be (a larger region has
+    // flooded the lung).
+    const double voxelMl = geometry.voxelVolumeMl();
+    while (double(out.voxels) * voxelMl < options.airwayMinMl
+           && threshold + options.airwayThresholdStepHu <= options.airwayMaxThresholdHu) {
+        context.throwIfCanceled();
+        undo(box);
+        std::array<int, 6> nextBox{};
+        const std::size_t next = grow(threshold + options.airwayThresholdStepHu, nextBox);
+        if (double(next) * voxelMl > options.airwayMaxMl || next > candVoxels / 4) {
+            undo(nextBox);
+            out.voxels = grow(threshold, box);
+            break;
+        }
+        threshold += options.airwayThresholdStepHu;
+        out.voxels = next;
+        box = nextBox;
+    }
+    out.thresholdHu = threshold;
     context.throwIfCanceled();
-    context.progress(0.55, "Separating the lungs");
 
-    // 3. The two largest 3D components of what is left.
-    const RunRows lungs = detail::buildRunRows(
+    if (out.voxels == 0) {
+        out.warnings.push_back("no airway lumen found in the top slice: the trachea and bronchi may be "
+                               "included in the lungs");
+    } else if (out.voxels > candVoxels / 4) {
+        // The lumen leaked into the parenchyma (emphysema, very low dose noise): removing it would
+        // remove lung.
+        out.warnings.push_back("the airway region grew into the lungs; it was kept in the lung masks");
+        tbb::parallel_for(box[4], box[5] + 1, [&](int z) {
+            std::uint16_t *slice = work + std::size_t(z) * sliceSize;
+            std::replace(slice, slice + sliceSize, kAirway, kCandidate);
+        });
+    } else {
+        // Closed then dilated in a padded box, as the reference does, then removed.
+        const int pad = 2 + std::max(options.airwayDilationVoxels, 0);
+        const int x0 = std::max(box[0] - pad, 0), x1 = std::min(box[1] + pad + 1, nx);
+        const int y0 = std::max(box[2] - pad, 0), y1 = std::min(box[3] + pad + 1, ny);
+        const int z0 = std::max(box[4] - pad, 0), z1 = std::min(box[5] + pad + 1, nz);
+        const int bx = x1 - x0, by = y1 - y0, bz = z1 - z0;
+        auto at = [&](int x, int y, int z) {
+            return std::size_t(z + z0) * sliceSize + std::size_t(y + y0) * std::size_t(nx) + std::size_t(x + x0);
+        };
+        std::vector<std::uint8_t> mask(std::size_t(bx) * std::size_t(by) * std::size_t(bz));
+        for (int z = 0; z < bz; ++z)
+            for (int y = 0; y < by; ++y)
+                for (int x = 0; x < bx; ++x)
+                    mask[(std::size_t(z) * by + y) * bx + x] = work[at(x, y, z)] == kAirway;
+        mask = morphStep(morphStep(mask, bx, by, bz, true), bx, by, bz, false);
+        for (int i = 0; i < options.airwayDilationVoxels; ++i)
+            mask = morphStep(mask, bx, by, bz, true);
+        tbb::parallel_for(0, bz, [&](int z) {
+            for (int y = 0; y < by; ++y)
+                for (int x = 0; x < bx; ++x) {
+                    std::uint16_t &v = work[at(x, y, z)];
+                    if (mask[(std::size_t(z) * by + y) * bx + x])
+                        v = 0;
+                    else if (v == kAirway)
+                        v = kCandidate;
+                }
+        });
+    }
+    return out;
+}
+
+LungComponents keepLungComponentsStep(LungMask &lungs, const LungSegmentationOptions &options, const TaskContext &context,
+                                      const StepProgress &progress)
+{
+    progress(0.0, "Separating the lungs");
+    LungComponents out;
+    if (!hasWork(lungs))
+        return out;
+    const ImageGeometry &geometry = lungs.mask.geometry();
+    const int nx = geometry.dims[0], ny = geometry.dims[1], nz = geometry.dims[2];
+    const std::size_t sliceSize = std::size_t(nx) * std::size_t(ny);
+    const std::array<int, 6> cand = inclusiveBox(lungs);
+    std::uint16_t *work = lungs.mask.data();
+
+    const RunRows runs = detail::buildRunRows(
         ny, nz,
-        [&](int y, int z, std::vector<Run> &out) {
+        [&](int y, int z, std::vector<Run> &rowRuns) {
             if (z < cand[4] || z > cand[5] || y < cand[2] || y > cand[3])
                 return;
-            const std::uint16_t *row = work + std::size_t(z) * sliceSize + std::size_t(y) * std::size_t(nx);
-            for (int x = cand[0]; x <= cand[1];) {
-                if (row[x] != kCandidate) {
-                    ++x;
-                    continue;
-                }
-                const int begin = x;
-                while (x <= cand[1] && row[x] == kCandidate)
-                    ++x;
-                out.push_back({begin, x});
-            }
+            candidateRuns(work + std::size_t(z) * sliceSize + std::size_t(y) * std::size_t(nx), cand, rowRuns);
         },
         context);
-    std::uint32_t lungCount = 0;
-    const std::vector<std::uint32_t> lungComp = detail::labelRuns(lungs, lungCount);
-    if (lungCount == 0)
-        refuse(ct, noLungs);
-    std::vector<std::uint64_t> sizes(lungCount, 0);
-    for (std::size_t r = 0; r < lungs.runs.size(); ++r)
-        sizes[lungComp[r]] += std::uint64_t(lungs.runs[r].x1 - lungs.runs[r].x0);
+    std::uint32_t count = 0;
+    const std::vector<std::uint32_t> comp = detail::labelRuns(runs, count);
+    out.found = count;
+    if (count == 0)
+        return out;
+    std::vector<std::uint64_t> sizes(count, 0);
+    for (std::size_t r = 0; r < runs.runs.size(); ++r)
+        sizes[comp[r]] += std::uint64_t(runs.runs[r].x1 - runs.runs[r].x0);
     std::uint32_t first = 0, second = UINT32_MAX;
-    for (std::uint32_t c = 1; c < lungCount; ++c) {
+    for (std::uint32_t c = 1; c < count; ++c) {
         if (sizes[c] > sizes[first]) {
             second = first;
             first = c;
@@ -478,21 +544,44 @@ LungSegmentationResult segmentLungs(const Volume &ct, const LungSegmentationOpti
             second = c;
         }
     }
-    std::vector<std::uint8_t> keep(lungCount, 0);
+    std::vector<std::uint8_t> keep(count, 0);
     keep[first] = 1;
-    if (second != UINT32_MAX && double(sizes[second]) >= options.secondLungMinFraction * double(sizes[first]))
+    out.secondLung = second != UINT32_MAX && double(sizes[second]) >= options.secondLungMinFraction * double(sizes[first]);
+    if (out.secondLung)
         keep[second] = 1;
-    else
-        result.warnings.push_back("the two lungs form one connected air region: they were separated slice by slice near the midline");
     if (nz == 1) {
         // In one slice disease (consolidation, dense ground glass) cuts a lung into pieces that a
         // series would connect through its neighbours: keep every sizeable piece.
-        for (std::uint32_t c = 0; c < lungCount; ++c)
+        for (std::uint32_t c = 0; c < count; ++c)
             if (double(sizes[c]) >= options.singleSliceMinPieceFraction * double(sizes[first]))
                 keep[c] = 1;
     }
+    out.kept = std::uint32_t(std::count(keep.begin(), keep.end(), std::uint8_t(1)));
+    tbb::parallel_for(cand[4], cand[5] + 1, [&](int z) {
+        for (int y = cand[2]; y <= cand[3]; ++y) {
+            std::uint16_t *row = work + std::size_t(z) * sliceSize + std::size_t(y) * std::size_t(nx);
+            for (std::uint32_t r = runs.begin(y, z); r < runs.end(y, z); ++r)
+                if (!keep[comp[r]])
+                    std::fill(row + runs.runs[r].x0, row + runs.runs[r].x1, std::uint16_t(0));
+        }
+    });
+    return out;
+}
 
-    // 4. Left/right per slice, then holes per lung. Patient right is towards -x in LPS.
+LungSides splitAndFillLungsStep(LungMask &lungs, const LungSegmentationOptions &options, const TaskContext &context,
+                                const StepProgress &progress)
+{
+    LungSides out;
+    if (!hasWork(lungs))
+        return out;
+    const ImageGeometry &geometry = lungs.mask.geometry();
+    const int nx = geometry.dims[0], ny = geometry.dims[1];
+    const std::size_t sliceSize = std::size_t(nx) * std::size_t(ny);
+    const std::array<int, 6> cand = inclusiveBox(lungs);
+    const double xMid = lungs.midlineX;
+    std::uint16_t *work = lungs.mask.data();
+
+    // Patient right is towards -x in LPS.
     const bool indexTowardsLeft = geometry.direction(0, 0) >= 0.0;
     const std::uint16_t lowSide = indexTowardsLeft ? kRightLungLabel : kLeftLungLabel;
     const std::uint16_t highSide = indexTowardsLeft ? kLeftLungLabel : kRightLungLabel;
@@ -507,13 +596,9 @@ LungSegmentationResult segmentLungs(const Volume &ct, const LungSegmentationOpti
         if (context.isCanceled())
             return;
         std::uint16_t *slice = work + std::size_t(z) * sliceSize;
-        for (int y = cand[2]; y <= cand[3]; ++y)
-            std::fill(slice + std::size_t(y) * std::size_t(nx) + cand[0], slice + std::size_t(y) * std::size_t(nx) + cand[1] + 1,
-                      std::uint16_t(0));
-        const RunRows kept = detail::buildRunRowsSerial(ny, 1, [&](int y, int, std::vector<Run> &out) {
-            for (std::uint32_t r = lungs.begin(y, z); r < lungs.end(y, z); ++r)
-                if (keep[lungComp[r]])
-                    out.push_back(lungs.runs[r]);
+        const RunRows kept = detail::buildRunRowsSerial(ny, 1, [&](int y, int, std::vector<Run> &runs) {
+            if (y >= cand[2] && y <= cand[3])
+                candidateRuns(slice + std::size_t(y) * std::size_t(nx), cand, runs);
         });
         if (!kept.runs.empty()) {
             std::uint32_t count = 0;
@@ -553,6 +638,8 @@ LungSegmentationResult segmentLungs(const Volume &ct, const LungSegmentationOpti
             }
             if (splitHere)
                 ++splitSlices;
+            // Counted as painted: the runs cover every candidate, hole filling paints only zeros.
+            std::array<std::size_t, 3> voxels{0, 0, 0};
             for (int y = 0; y < ny; ++y) {
                 std::uint16_t *row = slice + std::size_t(y) * std::size_t(nx);
                 for (std::uint32_t r = kept.begin(y, 0); r < kept.end(y, 0); ++r) {
@@ -561,36 +648,89 @@ LungSegmentationResult segmentLungs(const Volume &ct, const LungSegmentationOpti
                     const int split = std::clamp(c == INT_MAX ? run.x1 : c == INT_MIN ? run.x0 : c + 1, run.x0, run.x1);
                     std::fill(row + run.x0, row + split, lowSide);
                     std::fill(row + split, row + run.x1, highSide);
+                    voxels[lowSide] += std::size_t(split - run.x0);
+                    voxels[highSide] += std::size_t(run.x1 - split);
                 }
             }
             if (options.fillHoles) {
+                // Hole filling stays inside each lung's slice box, so the internal-air box holds all.
                 const std::array<int, 4> within = {cand[0], cand[1], cand[2], cand[3]};
-                fillHolesInSlice(slice, nx, within, kRightLungLabel);
-                fillHolesInSlice(slice, nx, within, kLeftLungLabel);
-            }
-            // Hole filling stays inside each lung's slice box, so the internal-air box holds all.
-            std::array<std::size_t, 3> voxels{0, 0, 0};
-            for (int y = cand[2]; y <= cand[3]; ++y) {
-                const std::uint16_t *row = slice + std::size_t(y) * std::size_t(nx);
-                for (int x = cand[0]; x <= cand[1]; ++x)
-                    ++voxels[std::min<std::uint16_t>(row[x], 2)];
+                voxels[kRightLungLabel] += fillHolesInSlice(slice, nx, within, kRightLungLabel);
+                voxels[kLeftLungLabel] += fillHolesInSlice(slice, nx, within, kLeftLungLabel);
             }
             rightVoxels += voxels[kRightLungLabel];
             leftVoxels += voxels[kLeftLungLabel];
         }
         const int d = ++done;
         if (d % 16 == 0)
-            context.progress(0.6 + 0.35 * double(d) / double(cand[5] - cand[4] + 1));
+            progress(double(d) / double(cand[5] - cand[4] + 1));
     });
     context.throwIfCanceled();
-    result.splitSlices = splitSlices.load();
+    out.splitSlices = splitSlices.load();
+    out.rightVoxels = rightVoxels.load();
+    out.leftVoxels = leftVoxels.load();
+    return out;
+}
 
-    const double voxelMl = geometry.voxelVolumeMl();
-    result.rightVolumeMl = double(rightVoxels.load()) * voxelMl;
-    result.leftVolumeMl = double(leftVoxels.load()) * voxelMl;
-    if (rightVoxels.load() + leftVoxels.load() == 0)
+} // namespace
+
+LungMask findInternalAir(const Volume &ct, const LungSegmentationOptions &options, const TaskContext &context)
+{
+    if (ct.isNull() || ct.channels() != 1)
+        throw std::invalid_argument("findInternalAir: needs a single-channel CT");
+    return findInternalAirStep(ct, options, context, {context});
+}
+
+AirwayRemoval removeAirway(const Volume &ct, LungMask &lungs, const LungSegmentationOptions &options, const TaskContext &context)
+{
+    return removeAirwayStep(ct, lungs, options, context, {context});
+}
+
+LungComponents keepLungComponents(LungMask &lungs, const LungSegmentationOptions &options, const TaskContext &context)
+{
+    return keepLungComponentsStep(lungs, options, context, {context});
+}
+
+LungSides splitAndFillLungs(LungMask &lungs, const LungSegmentationOptions &options, const TaskContext &context)
+{
+    return splitAndFillLungsStep(lungs, options, context, {context});
+}
+
+LungSegmentationResult segmentLungs(const Volume &ct, const LungSegmentationOptions &options, const TaskContext &context)
+{
+    validate(ct, options);
+    const std::string noLungs = "no air-filled lung region found: is this a chest CT?";
+    LungSegmentationResult result;
+
+    // 1. Air inside the body, the body's midline; the mask becomes the labels.
+    LungMask lungs = findInternalAirStep(ct, options, context, {context, 0.0, 0.4});
+    if (lungs.internalAirVoxels == 0)
         refuse(ct, noLungs);
 
+    // 2. The airway, grown from the trachea in the most superior slice.
+    AirwayRemoval airway = removeAirwayStep(ct, lungs, options, context, {context, 0.4, 0.55});
+    result.airwayVoxels = airway.voxels;
+    result.airwayThresholdHu = airway.thresholdHu;
+    result.warnings = std::move(airway.warnings);
+    context.throwIfCanceled();
+
+    // 3. The two largest 3D components of what is left.
+    const LungComponents components = keepLungComponentsStep(lungs, options, context, {context, 0.55, 0.6});
+    if (components.found == 0)
+        refuse(ct, noLungs);
+    if (!components.secondLung)
+        result.warnings.push_back("the two lungs form one connected air region: they were separated slice by slice near the midline");
+
+    // 4. Left/right per slice, then holes per lung.
+    const LungSides sides = splitAndFillLungsStep(lungs, options, context, {context, 0.6, 0.95});
+    result.splitSlices = sides.splitSlices;
+    const double voxelMl = ct.geometry().voxelVolumeMl();
+    result.rightVolumeMl = double(sides.rightVoxels) * voxelMl;
+    result.leftVolumeMl = double(sides.leftVoxels) * voxelMl;
+    if (sides.rightVoxels + sides.leftVoxels == 0)
+        refuse(ct, noLungs);
+
+    const int nz = ct.dims()[2];
     for (const auto &[volume, name] : {std::pair{result.rightVolumeMl, "right"}, std::pair{result.leftVolumeMl, "left"}}) {
         if (volume == 0.0)
             result.warnings.push_back(std::string("no ") + name + " lung found");
@@ -602,6 +742,7 @@ LungSegmentationResult segmentLungs(const Volume &ct, const LungSegmentationOpti
         result.warnings.push_back("the lungs touch on " + std::to_string(result.splitSlices)
                                   + " slices; they were cut at the thinnest column near the midline");
 
+    result.labels = std::move(lungs.mask);
     result.labels.table().set({kRightLungLabel, "Right lung", LabelTable::defaultColour(kRightLungLabel), true});
     result.labels.table().set({kLeftLungLabel, "Left lung", LabelTable::defaultColour(kLeftLungLabel), true});
     context.progress(1.0, "Lungs segmented");

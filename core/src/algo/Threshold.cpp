@@ -2,9 +2,9 @@
 // SPDX-FileCopyrightText: Carina contributors
 #include <carina/algo/Threshold.h>
 
-#include <algorithm>
+#include <carina/algo/Histogram.h>
+
 #include <cmath>
-#include <limits>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -70,99 +70,25 @@ double otsuThreshold(const Volume &image, int bins, const TaskContext &context)
     checkSingleChannel(image, "otsuThreshold");
     if (bins < 2)
         throw std::invalid_argument("otsuThreshold: bins must be >= 2, got " + std::to_string(bins));
-    const std::size_t n = image.voxelCount();
-    std::vector<double> counts, centres;
-    dispatchVoxelType(image.type(), [&](auto tag) {
-        using T = decltype(tag);
-        const T *data = image.data<T>();
-        if constexpr (std::is_integral_v<T> && sizeof(T) <= 2) {
-            // One bin per possible value, counted into four interleaved tables so repeated
-            // values do not stall on the same counter; min and max come from the bins.
-            constexpr std::size_t values = std::size_t(1) << (8 * sizeof(T));
-            constexpr int offset = std::is_signed_v<T> ? -int(std::numeric_limits<T>::min()) : 0;
-            std::vector<std::uint32_t> parts(4 * values, 0);
-            std::uint32_t *h0 = parts.data(), *h1 = h0 + values, *h2 = h1 + values, *h3 = h2 + values;
-            std::vector<std::uint64_t> table(values, 0);
-            constexpr std::size_t chunk = std::size_t(1) << 20; // < 2^32 per counter, cancel checks
-            for (std::size_t start = 0; start < n; start += chunk) {
-                context.throwIfCanceled();
-                const std::size_t end = std::min(n, start + chunk);
-                std::size_t i = start;
-                for (; i + 4 <= end; i += 4) {
-                    ++h0[std::size_t(int(data[i]) + offset)];
-                    ++h1[std::size_t(int(data[i + 1]) + offset)];
-                    ++h2[std::size_t(int(data[i + 2]) + offset)];
-                    ++h3[std::size_t(int(data[i + 3]) + offset)];
-                }
-                for (; i < end; ++i)
-                    ++h0[std::size_t(int(data[i]) + offset)];
-                for (std::size_t v = 0; v < values; ++v) {
-                    table[v] += std::uint64_t(h0[v]) + h1[v] + h2[v] + h3[v];
-                    h0[v] = h1[v] = h2[v] = h3[v] = 0;
-                }
-            }
-            std::size_t first = 0, last = values - 1;
-            while (table[first] == 0)
-                ++first;
-            while (table[last] == 0)
-                --last;
-            counts.assign(table.begin() + std::ptrdiff_t(first), table.begin() + std::ptrdiff_t(last) + 1);
-            centres.resize(counts.size());
-            for (std::size_t i = 0; i < counts.size(); ++i)
-                centres[i] = double(int(first + i) - offset);
-        } else if constexpr (std::is_integral_v<T>) {
-            const auto [lo, hi] = std::minmax_element(data, data + n);
-            const int minimum = int(*lo), maximum = int(*hi);
-            std::vector<std::uint64_t> table(std::size_t(maximum - minimum) + 1, 0);
-            for (std::size_t i = 0; i < n; ++i) {
-                ++table[std::size_t(int(data[i]) - minimum)];
-                if ((i & 0xFFFFF) == 0)
-                    context.throwIfCanceled();
-            }
-            counts.assign(table.begin(), table.end());
-            centres.resize(table.size());
-            for (std::size_t i = 0; i < table.size(); ++i)
-                centres[i] = double(minimum + int(i));
-        } else {
-            float minimum = std::numeric_limits<float>::infinity(), maximum = -minimum;
-            for (std::size_t i = 0; i < n; ++i) {
-                if (!std::isfinite(data[i]))
-                    throw std::invalid_argument("otsuThreshold: the image holds NaN or infinite values");
-                minimum = std::min(minimum, data[i]);
-                maximum = std::max(maximum, data[i]);
-            }
-            if (minimum == maximum)
-                return;
-            // numpy.histogram's uniform bins: float32 edges from a float64 linspace, the bin found
-            // from the scaled offset and then corrected against the actual edges.
-            const double first = minimum, last = maximum;
-            const double step = (last - first) / bins;
-            std::vector<float> edges(std::size_t(bins) + 1);
-            for (int i = 0; i < bins; ++i)
-                edges[std::size_t(i)] = float(double(i) * step + first);
-            edges[std::size_t(bins)] = float(last);
-            std::vector<std::uint64_t> table(std::size_t(bins), 0);
-            const double norm = bins / (last - first);
-            for (std::size_t i = 0; i < n; ++i) {
-                const float v = data[i];
-                int b = int((double(v) - first) * norm);
-                b = std::clamp(b, 0, bins - 1);
-                if (v < edges[std::size_t(b)])
-                    --b;
-                else if (b != bins - 1 && v >= edges[std::size_t(b) + 1])
-                    ++b;
-                ++table[std::size_t(b)];
-                if ((i & 0xFFFFF) == 0)
-                    context.throwIfCanceled();
-            }
-            counts.assign(table.begin(), table.end());
-            centres.resize(table.size());
-            for (std::size_t i = 0; i < table.size(); ++i)
-                centres[i] = double(float((edges[i] + edges[i + 1]) / 2.0f));
-        }
-    });
-    if (counts.empty()) // a float image of one value: skimage returns that value
-        return double(image.data<float>()[0]);
+    context.throwIfCanceled();
+    // skimage's histogram: integer images one bin per value from the minimum to the maximum (at
+    // most 65536 for 8- and 16-bit images; `bins` is ignored), float images numpy.histogram's
+    // `bins` equal bins over [min, max] with float32 edges.
+    const bool isFloat = image.type() == VoxelType::Float32;
+    HistogramOptions options;
+    options.bins = isFloat ? bins : 65536;
+    options.binning = isFloat ? HistogramBinning::Even : HistogramBinning::WholeValues;
+    // Only cancel passes through: the histogram's progress is not the caller's.
+    const TaskContext cancelOnly([&context](double, const std::string &) { context.throwIfCanceled(); });
+    const Histogram h = computeHistogram(image, options, cancelOnly);
+    if (h.count != image.voxelCount())
+        throw std::invalid_argument("otsuThreshold: the image holds NaN or infinite values");
+    if (h.minimum == h.maximum) // an image of one value: skimage returns that value
+        return h.minimum;
+    const std::vector<double> counts(h.counts.begin(), h.counts.end());
+    std::vector<double> centres(counts.size());
+    for (std::size_t i = 0; i < centres.size(); ++i)
+        centres[i] = isFloat ? double(float((float(h.edges[i]) + float(h.edges[i + 1])) / 2.0f)) : h.edges[i];
     return otsuThresholdFromHistogram(counts, centres);
 }
 

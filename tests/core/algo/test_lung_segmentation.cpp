@@ -17,11 +17,14 @@
 #include <QDir>
 #include <QTest>
 
+#include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <stdexcept>
 
 using namespace carina;
@@ -127,6 +130,60 @@ void checkTwoLungs(const algo::LungSegmentationResult &result, const std::string
         qInfo("  warning: %s", w.c_str());
     QVERIFY2(rightX < leftX, what.c_str());
     QCOMPARE(onBorder, std::size_t(0));
+}
+
+// Small volumes for the steps, 1 mm voxels unless told.
+Volume ctOf(const Dims &dims, const std::function<int(int, int, int)> &hu, const Eigen::Vector3d &spacing = {1.0, 1.0, 1.0})
+{
+    ImageGeometry g;
+    g.dims = dims;
+    g.spacing = spacing;
+    Volume ct(VoxelType::Int16, g);
+    ct.info().units = "HU";
+    for (int k = 0; k < dims[2]; ++k)
+        for (int j = 0; j < dims[1]; ++j)
+            for (int i = 0; i < dims[0]; ++i)
+                ct.data<std::int16_t>()[g.linearIndex(i, j, k)] = std::int16_t(hu(i, j, k));
+    return ct;
+}
+
+// A LungMask as step 1 leaves it: kLungCandidate on `inside`, its bounding box and voxel count.
+algo::LungMask maskOf(const ImageGeometry &g, const std::function<bool(int, int, int)> &inside, double midlineX)
+{
+    algo::LungMask lungs;
+    lungs.mask = LabelVolume(g);
+    lungs.midlineX = midlineX;
+    lungs.box = {{INT_MAX, INT_MAX, INT_MAX}, {INT_MIN, INT_MIN, INT_MIN}};
+    for (int k = 0; k < g.dims[2]; ++k)
+        for (int j = 0; j < g.dims[1]; ++j)
+            for (int i = 0; i < g.dims[0]; ++i)
+                if (inside(i, j, k)) {
+                    lungs.mask.set(i, j, k, algo::kLungCandidate);
+                    ++lungs.internalAirVoxels;
+                    const Dims at{i, j, k};
+                    for (std::size_t a = 0; a < 3; ++a) {
+                        lungs.box.begin[a] = std::min(lungs.box.begin[a], at[a]);
+                        lungs.box.end[a] = std::max(lungs.box.end[a], at[a] + 1);
+                    }
+                }
+    return lungs;
+}
+
+// The voxels of `labels` that differ from expected(i, j, k).
+std::size_t mismatches(const LabelVolume &labels, const std::function<std::uint16_t(int, int, int)> &expected)
+{
+    const Dims &d = labels.dims();
+    std::size_t wrong = 0;
+    for (int k = 0; k < d[2]; ++k)
+        for (int j = 0; j < d[1]; ++j)
+            for (int i = 0; i < d[0]; ++i)
+                wrong += labels.at(i, j, k) != expected(i, j, k);
+    return wrong;
+}
+
+bool inBox(int i, int j, int k, const Dims &lo, const Dims &hi) // inclusive
+{
+    return i >= lo[0] && i <= hi[0] && j >= lo[1] && j <= hi[1] && k >= lo[2] && k <= hi[2];
 }
 
 } // namespace
@@ -293,6 +350,246 @@ private slots:
         const Chest body = makeChest(false);
         const std::string message = refusal(body.ct);
         QVERIFY2(message.find("no air-filled lung region found: is this a chest CT?") != std::string::npos, message.c_str());
+    }
+
+    // --- The steps of segmentLungs, each on a small volume with a known answer.
+
+    void findInternalAirKeepsTheAirInsideTheBody()
+    {
+        // Body of soft tissue at x 3..20, y 2..17 of a 24 x 20 x 12 image in air. Inside: a pocket
+        // (x 6..9, y 5..10, z 2..5) and a tube leaving through the top slice (x 14..15, y 8..9,
+        // z 8..11, as the trachea does). A fold of outside air at y 15 reaches x 3..4.
+        const auto hu = [](int i, int j, int k) {
+            if (inBox(i, j, k, {6, 5, 2}, {9, 10, 5}))
+                return -850;
+            if (inBox(i, j, k, {14, 8, 8}, {15, 9, 11}))
+                return -1000;
+            if (j == 15 && i <= 4)
+                return -1000;
+            return inBox(i, j, k, {3, 2, 0}, {20, 17, 11}) ? 40 : -1000;
+        };
+        const Volume ct = ctOf({24, 20, 12}, hu);
+        const algo::LungMask lungs = algo::findInternalAir(ct);
+        QCOMPARE(lungs.internalAirVoxels, std::size_t(4 * 6 * 4 + 2 * 2 * 4));
+        QCOMPARE(lungs.box.begin, (Dims{6, 5, 2}));
+        QCOMPARE(lungs.box.end, (Dims{16, 11, 12}));
+        QCOMPARE(lungs.midlineX, 11.5); // body columns 3..20
+        QCOMPARE(mismatches(lungs.mask, [&](int i, int j, int k) {
+                     return std::uint16_t(inBox(i, j, k, {6, 5, 2}, {9, 10, 5}) || inBox(i, j, k, {14, 8, 8}, {15, 9, 11}));
+                 }),
+                 std::size_t(0));
+
+        // No air inside the body: nothing, and no mask.
+        const algo::LungMask none = algo::findInternalAir(ctOf({24, 20, 12}, [](int i, int j, int k) {
+            return inBox(i, j, k, {3, 2, 0}, {20, 17, 11}) ? 40 : -1000;
+        }));
+        QCOMPARE(none.internalAirVoxels, std::size_t(0));
+        QCOMPARE(none.mask.voxelCount(), std::size_t(0));
+    }
+
+    void removeAirwayGrowsTheTracheaAndRemovesItDilated_data()
+    {
+        QTest::addColumn<int>("lumenHu");
+        QTest::addColumn<double>("thresholdHu");
+        QTest::newRow("dark lumen: first threshold") << -1000 << -950.0;
+        QTest::newRow("blurred lumen: raised threshold") << -900 << -875.0;
+    }
+
+    void removeAirwayGrowsTheTracheaAndRemovesItDilated()
+    {
+        QFETCH(int, lumenHu);
+        QFETCH(double, thresholdHu);
+        // 1 mL voxels. Lungs at -850: x 3..12 and 19..26, y 4..19, z 1..12; between them the
+        // trachea (x 14..15, y 10..11) from the top slice z 13 down to z 6, tissue around it.
+        const Dims dims{30, 24, 14};
+        const auto lung = [](int i, int j, int k) {
+            return inBox(i, j, k, {3, 4, 1}, {12, 19, 12}) || inBox(i, j, k, {19, 4, 1}, {26, 19, 12});
+        };
+        const auto trachea = [](int i, int j, int k) { return inBox(i, j, k, {14, 10, 6}, {15, 11, 13}); };
+        const Volume ct = ctOf(dims, [&](int i, int j, int k) { return trachea(i, j, k) ? lumenHu : lung(i, j, k) ? -850 : 40; },
+                               {10.0, 10.0, 10.0});
+        algo::LungMask lungs = maskOf(ct.geometry(), [&](int i, int j, int k) { return lung(i, j, k) || trachea(i, j, k); }, 14.5);
+        const algo::AirwayRemoval airway = algo::removeAirway(ct, lungs);
+        // 32 mL is over airwayMinMl (5): the threshold goes no higher than the first one that grows.
+        QCOMPARE(airway.voxels, std::size_t(32));
+        QCOMPARE(airway.thresholdHu, thresholdHu);
+        QVERIFY(airway.warnings.empty());
+        // Removed: the trachea closed and dilated by 2 voxels (cross): whatever lies within a
+        // city-block distance of 2, i.e. the lung's column x 12 beside the trachea.
+        const auto nearTrachea = [](int i, int j, int k) {
+            const int di = std::max({14 - i, i - 15, 0}), dj = std::max({10 - j, j - 11, 0}), dk = std::max({6 - k, k - 13, 0});
+            return di + dj + dk <= 2;
+        };
+        QCOMPARE(mismatches(lungs.mask, [&](int i, int j, int k) { return std::uint16_t(lung(i, j, k) && !nearTrachea(i, j, k)); }),
+                 std::size_t(0));
+        // The right lung's column x 12 loses y 10..11, z 6..12.
+        QCOMPARE(std::size_t(std::count(lungs.mask.data(), lungs.mask.data() + lungs.mask.voxelCount(), algo::kLungCandidate)),
+                 std::size_t(10 * 16 * 12 + 8 * 16 * 12 - 2 * 7));
+    }
+
+    void removeAirwayKeepsALumenThatFloodsTheLung()
+    {
+        // All air at -1000 and the trachea touching the right lung: the growth fills that lung,
+        // more than a quarter of the internal air, so nothing is removed.
+        const auto lung = [](int i, int j, int k) {
+            return inBox(i, j, k, {3, 4, 1}, {12, 19, 12}) || inBox(i, j, k, {19, 4, 1}, {26, 19, 12});
+        };
+        const auto trachea = [](int i, int j, int k) { return inBox(i, j, k, {13, 10, 6}, {14, 11, 13}); };
+        const auto air = [&](int i, int j, int k) { return lung(i, j, k) || trachea(i, j, k); };
+        const Volume ct = ctOf({30, 24, 14}, [&](int i, int j, int k) { return air(i, j, k) ? -1000 : 40; });
+        algo::LungMask lungs = maskOf(ct.geometry(), air, 14.5);
+        const algo::AirwayRemoval airway = algo::removeAirway(ct, lungs);
+        QCOMPARE(airway.voxels, std::size_t(10 * 16 * 12 + 2 * 2 * 8));
+        QCOMPARE(airway.warnings.size(), std::size_t(1));
+        QVERIFY(airway.warnings.front().find("grew into the lungs") != std::string::npos);
+        QCOMPARE(mismatches(lungs.mask, [&](int i, int j, int k) { return std::uint16_t(air(i, j, k)); }), std::size_t(0));
+    }
+
+    void removeAirwayInASingleSliceTakesTheSmallRegionsNearTheMidline()
+    {
+        // 2 mm pixels: lungs of 10 x 20 pixels (800 mm^2, more than tracheaMaxAreaMm2) either side,
+        // a 3 x 3 trachea (36 mm^2) on the midline and a 3 x 3 pocket 36 mm off it (kept).
+        const auto lung = [](int i, int j, int) { return inBox(i, j, 0, {4, 5, 0}, {13, 24, 0}) || inBox(i, j, 0, {36, 5, 0}, {45, 24, 0}); };
+        const auto trachea = [](int i, int j, int) { return inBox(i, j, 0, {24, 6, 0}, {26, 8, 0}); };
+        const auto pocket = [](int i, int j, int) { return inBox(i, j, 0, {6, 27, 0}, {8, 29, 0}); };
+        const auto air = [&](int i, int j, int k) { return lung(i, j, k) || trachea(i, j, k) || pocket(i, j, k); };
+        const Volume ct = ctOf({50, 32, 1}, [&](int i, int j, int k) { return air(i, j, k) ? -900 : 40; }, {2.0, 2.0, 5.0});
+        algo::LungMask lungs = maskOf(ct.geometry(), air, 25.0);
+        const algo::AirwayRemoval airway = algo::removeAirway(ct, lungs);
+        QCOMPARE(airway.voxels, std::size_t(9));
+        QCOMPARE(airway.thresholdHu, 0.0);
+        QCOMPARE(mismatches(lungs.mask, [&](int i, int j, int k) { return std::uint16_t(lung(i, j, k) || pocket(i, j, k)); }),
+                 std::size_t(0));
+    }
+
+    void keepLungComponentsKeepsTheTwoLargest()
+    {
+        ImageGeometry g;
+        g.dims = {30, 20, 10};
+        const auto a = [](int i, int j, int k) { return inBox(i, j, k, {1, 1, 1}, {5, 5, 8}); };      // 200
+        const auto b = [](int i, int j, int k) { return inBox(i, j, k, {10, 1, 1}, {13, 5, 6}); };    // 120
+        const auto small = [](int i, int j, int k) { return inBox(i, j, k, {20, 10, 2}, {21, 11, 3}); }; // 8
+        algo::LungMask lungs = maskOf(g, [&](int i, int j, int k) { return a(i, j, k) || b(i, j, k) || small(i, j, k); }, 15.0);
+        algo::LungComponents kept = algo::keepLungComponents(lungs);
+        QCOMPARE(kept.found, 3u);
+        QCOMPARE(kept.kept, 2u);
+        QVERIFY(kept.secondLung);
+        QCOMPARE(mismatches(lungs.mask, [&](int i, int j, int k) { return std::uint16_t(a(i, j, k) || b(i, j, k)); }), std::size_t(0));
+
+        // A second component under secondLungMinFraction (10 %) of the first is no lung.
+        const auto tiny = [](int i, int j, int k) { return inBox(i, j, k, {10, 1, 1}, {10, 2, 5}); }; // 10 = 5 %
+        lungs = maskOf(g, [&](int i, int j, int k) { return a(i, j, k) || tiny(i, j, k) || small(i, j, k); }, 15.0);
+        kept = algo::keepLungComponents(lungs);
+        QCOMPARE(kept.found, 3u);
+        QCOMPARE(kept.kept, 1u);
+        QVERIFY(!kept.secondLung);
+        QCOMPARE(mismatches(lungs.mask, [&](int i, int j, int k) { return std::uint16_t(a(i, j, k)); }), std::size_t(0));
+
+        lungs = maskOf(g, [](int, int, int) { return false; }, 15.0);
+        QCOMPARE(algo::keepLungComponents(lungs).found, 0u);
+    }
+
+    void keepLungComponentsKeepsSizeablePiecesOfASingleSlice()
+    {
+        ImageGeometry g;
+        g.dims = {30, 20, 1};
+        const auto a = [](int i, int j, int) { return inBox(i, j, 0, {1, 1, 0}, {10, 10, 0}); };     // 100
+        const auto b = [](int i, int j, int) { return inBox(i, j, 0, {15, 1, 0}, {19, 4, 0}); };     // 20
+        const auto c = [](int i, int j, int) { return inBox(i, j, 0, {15, 10, 0}, {16, 10, 0}); };   // 2: 2 % of a, kept
+        const auto d = [](int i, int j, int) { return i == 25 && j == 15; };                          // 1: dropped
+        algo::LungMask lungs = maskOf(g, [&](int i, int j, int k) { return a(i, j, k) || b(i, j, k) || c(i, j, k) || d(i, j, k); }, 15.0);
+        const algo::LungComponents kept = algo::keepLungComponents(lungs);
+        QCOMPARE(kept.found, 4u);
+        QCOMPARE(kept.kept, 3u);
+        QCOMPARE(mismatches(lungs.mask, [&](int i, int j, int k) { return std::uint16_t(a(i, j, k) || b(i, j, k) || c(i, j, k)); }),
+                 std::size_t(0));
+    }
+
+    void splitAndFillLungsLabelsSidesAndFillsHoles_data()
+    {
+        QTest::addColumn<bool>("flipped");
+        QTest::addColumn<bool>("fillHoles");
+        QTest::newRow("LPS") << false << true;
+        QTest::newRow("x flipped") << true << true;
+        QTest::newRow("holes kept") << false << false;
+    }
+
+    void splitAndFillLungsLabelsSidesAndFillsHoles()
+    {
+        QFETCH(bool, flipped);
+        QFETCH(bool, fillHoles);
+        // Two 11 x 12 lungs over 3 slices either side of the midline x 19.5; the low-index one has
+        // a 2 x 2 hole (a vessel).
+        ImageGeometry g;
+        g.dims = {40, 20, 3};
+        if (flipped)
+            g.direction(0, 0) = -1.0;
+        const auto hole = [](int i, int j, int k) { return inBox(i, j, k, {10, 9, 0}, {11, 10, 2}); };
+        const auto low = [](int i, int j, int k) { return inBox(i, j, k, {5, 4, 0}, {15, 15, 2}); };
+        const auto high = [](int i, int j, int k) { return inBox(i, j, k, {24, 4, 0}, {34, 15, 2}); };
+        algo::LungMask lungs = maskOf(g, [&](int i, int j, int k) { return (low(i, j, k) && !hole(i, j, k)) || high(i, j, k); }, 19.5);
+        algo::LungSegmentationOptions options;
+        options.fillHoles = fillHoles;
+        const algo::LungSides sides = algo::splitAndFillLungs(lungs, options);
+        const std::uint16_t lowLabel = flipped ? algo::kLeftLungLabel : algo::kRightLungLabel;
+        const std::uint16_t highLabel = flipped ? algo::kRightLungLabel : algo::kLeftLungLabel;
+        QCOMPARE(mismatches(lungs.mask, [&](int i, int j, int k) {
+                     if (low(i, j, k) && (fillHoles || !hole(i, j, k)))
+                         return lowLabel;
+                     return high(i, j, k) ? highLabel : std::uint16_t(0);
+                 }),
+                 std::size_t(0));
+        const std::size_t lowVoxels = 11 * 12 * 3 - (fillHoles ? 0 : 12), highVoxels = 11 * 12 * 3;
+        QCOMPARE(sides.rightVoxels, flipped ? highVoxels : lowVoxels);
+        QCOMPARE(sides.leftVoxels, flipped ? lowVoxels : highVoxels);
+        QCOMPARE(sides.splitSlices, 0);
+    }
+
+    void splitAndFillLungsCutsTouchingLungsAtTheThinnestColumn_data()
+    {
+        QTest::addColumn<double>("searchMm");
+        QTest::addColumn<int>("cut");
+        QTest::newRow("thinnest column anywhere near") << 28.0 << 21;
+        QTest::newRow("search limited to 1 mm") << 1.0 << 18;
+    }
+
+    void splitAndFillLungsCutsTouchingLungsAtTheThinnestColumn()
+    {
+        QFETCH(double, searchMm);
+        QFETCH(int, cut);
+        // Lungs x 5..17 and 22..34 (y 4..15) joined by a bridge x 18..21 two voxels high, one voxel
+        // at x 21: the thinnest column is 21; within 1 mm of the midline 19.5 only 18..20 are
+        // searched, all two voxels high, and the first wins.
+        ImageGeometry g;
+        g.dims = {40, 20, 4};
+        const auto lung = [](int i, int j, int k) {
+            return inBox(i, j, k, {5, 4, 0}, {17, 15, 3}) || inBox(i, j, k, {22, 4, 0}, {34, 15, 3})
+                || inBox(i, j, k, {18, 9, 0}, {20, 10, 3}) || (i == 21 && j == 9);
+        };
+        algo::LungMask lungs = maskOf(g, lung, 19.5);
+        algo::LungSegmentationOptions options;
+        options.midlineSearchMm = searchMm;
+        const algo::LungSides sides = algo::splitAndFillLungs(lungs, options);
+        QCOMPARE(sides.splitSlices, 4);
+        QCOMPARE(mismatches(lungs.mask, [&](int i, int j, int k) {
+                     return !lung(i, j, k) ? std::uint16_t(0) : i <= cut ? algo::kRightLungLabel : algo::kLeftLungLabel;
+                 }),
+                 std::size_t(0));
+        QCOMPARE(sides.rightVoxels + sides.leftVoxels, std::size_t(4 * (2 * 13 * 12 + 2 * 3 + 1)));
+    }
+
+    void stepsInOrderGiveSegmentLungs()
+    {
+        const Chest chest = makeChest();
+        const algo::LungSegmentationResult whole = algo::segmentLungs(chest.ct);
+        algo::LungMask lungs = algo::findInternalAir(chest.ct);
+        const algo::AirwayRemoval airway = algo::removeAirway(chest.ct, lungs);
+        QCOMPARE(algo::keepLungComponents(lungs).kept, 2u);
+        const algo::LungSides sides = algo::splitAndFillLungs(lungs);
+        QCOMPARE(airway.voxels, whole.airwayVoxels);
+        QCOMPARE(sides.splitSlices, whole.splitSlices);
+        QCOMPARE(double(sides.rightVoxels) * chest.ct.geometry().voxelVolumeMl(), whole.rightVolumeMl);
+        QVERIFY(std::equal(lungs.mask.data(), lungs.mask.data() + lungs.mask.voxelCount(), whole.labels.data()));
     }
 
     void refusesEmptyVolume()

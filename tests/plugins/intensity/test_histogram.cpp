@@ -6,6 +6,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 using namespace carina;
@@ -74,6 +75,130 @@ private slots:
         QCOMPARE(h.edges, (std::vector<double>{0.0, 0.5, 1.0}));
         QCOMPARE(h.counts, (std::vector<std::uint64_t>{2, 2}));
         QCOMPARE(h.mean, 0.4375);
+    }
+
+    void in_plane_mask_counts_the_outlined_voxels_of_every_slice()
+    {
+        // Values i + 10 j + 100 k; the region x 1..3, y 0..2 over both slices, outlined by an X.
+        Volume v = makeVolume(VoxelType::Int16, {4, 3, 2});
+        for (int k = 0; k < 2; ++k)
+            for (int j = 0; j < 3; ++j)
+                for (int i = 0; i < 4; ++i)
+                    v.data<std::int16_t>()[v.geometry().linearIndex(i, j, k)] = std::int16_t(i + 10 * j + 100 * k);
+        algo::HistogramOptions options;
+        options.bins = 1000;
+        options.region = VoxelBox{{1, 0, 0}, {4, 3, 2}};
+        options.inPlaneMask = {1, 0, 1,
+                               0, 1, 0,
+                               1, 0, 1};
+        algo::Histogram h = algo::computeHistogram(v, options);
+        // 1, 3, 12, 21, 23 and 101, 103, 112, 121, 123
+        QCOMPARE(h.count, std::uint64_t(10));
+        QCOMPARE(h.minimum, 1.0);
+        QCOMPARE(h.maximum, 123.0);
+        QCOMPARE(h.mean, 62.0);
+        QCOMPARE(h.counts.size(), std::size_t(123)); // one bin per value 1..123
+        for (int value : {1, 3, 12, 21, 23, 101, 103, 112, 121, 123})
+            QCOMPARE(h.counts[std::size_t(value - 1)], std::uint64_t(1));
+        QCOMPARE(std::accumulate(h.counts.begin(), h.counts.end(), std::uint64_t(0)), std::uint64_t(10));
+
+        // The mask belongs to the region as given: clipping the box does not shift it. Region
+        // x -1..1 of slice 0, its mask column x = 1 set: values 1, 11, 21.
+        options.region = VoxelBox{{-1, 0, 0}, {2, 3, 1}};
+        options.inPlaneMask = {0, 0, 1,
+                               0, 0, 1,
+                               1, 0, 1};
+        h = algo::computeHistogram(v, options);
+        QCOMPARE(h.count, std::uint64_t(3));
+        QCOMPARE(h.minimum, 1.0);
+        QCOMPARE(h.maximum, 21.0);
+        QCOMPARE(h.mean, 11.0);
+
+        // Without a region the mask covers the image's slice: column 0 of both slices.
+        options.region.reset();
+        options.inPlaneMask = {1, 0, 0, 0,
+                               1, 0, 0, 0,
+                               1, 0, 0, 0};
+        h = algo::computeHistogram(v, options);
+        QCOMPARE(h.count, std::uint64_t(6));
+        QCOMPARE(h.mean, 60.0); // 0, 10, 20, 100, 110, 120
+
+        options.inPlaneMask.assign(11, 1);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, algo::computeHistogram(v, options));
+        options.inPlaneMask.assign(12, 0);
+        QVERIFY(algo::computeHistogram(v, options).isEmpty());
+    }
+
+    void even_bins_follow_numpy()
+    {
+        // numpy.histogram(range(10), 4) -> [3, 2, 2, 3], edges [0, 2.25, 4.5, 6.75, 9]
+        Volume v = makeVolume(VoxelType::UInt8, {10, 1, 1});
+        for (int i = 0; i < 10; ++i)
+            v.data<std::uint8_t>()[i] = std::uint8_t(i);
+        algo::HistogramOptions options;
+        options.bins = 4;
+        options.binning = algo::HistogramBinning::Even;
+        algo::Histogram h = algo::computeHistogram(v, options);
+        QCOMPARE(h.edges, (std::vector<double>{0, 2.25, 4.5, 6.75, 9}));
+        QCOMPARE(h.counts, (std::vector<std::uint64_t>{3, 2, 2, 3}));
+
+        // A value on an inner edge goes up: numpy.histogram([0, 5, 5, 10], 2) -> [1, 3].
+        Volume e = makeVolume(VoxelType::Int16, {4, 1, 1});
+        const std::int16_t values[] = {0, 5, 5, 10};
+        std::copy(std::begin(values), std::end(values), e.data<std::int16_t>());
+        options.bins = 2;
+        QCOMPARE(algo::computeHistogram(e, options).counts, (std::vector<std::uint64_t>{1, 3}));
+
+        // Float: NaN and infinities skipped, the maximum in the last bin.
+        Volume f = makeVolume(VoxelType::Float32, {6, 1, 1});
+        const float floats[] = {0.0f, 0.5f, 1.0f, std::nanf(""), 0.25f, std::numeric_limits<float>::infinity()};
+        std::copy(std::begin(floats), std::end(floats), f.data<float>());
+        h = algo::computeHistogram(f, options);
+        QCOMPARE(h.count, std::uint64_t(4));
+        QCOMPARE(h.edges, (std::vector<double>{0.0, 0.5, 1.0}));
+        QCOMPARE(h.counts, (std::vector<std::uint64_t>{2, 2}));
+
+        // One value: all in the first bin of [v, v + 1].
+        std::fill_n(e.data<std::int16_t>(), 4, std::int16_t(7));
+        h = algo::computeHistogram(e, options);
+        QCOMPARE(h.edges, (std::vector<double>{7, 7.5, 8}));
+        QCOMPARE(h.counts, (std::vector<std::uint64_t>{4, 0}));
+    }
+
+    void sample_step_takes_every_nth_voxel_of_the_box_before_the_mask()
+    {
+        // Values i + 5 j + 10 k. The box x 1..3 holds 12 voxels; every 3rd in raster order is
+        // (1,0,0) = 1, (1,1,0) = 6, (1,0,1) = 11, (1,1,1) = 16.
+        Volume v = makeVolume(VoxelType::UInt8, {5, 2, 2});
+        for (int i = 0; i < 20; ++i)
+            v.data<std::uint8_t>()[i] = std::uint8_t(i);
+        algo::HistogramOptions options;
+        options.region = VoxelBox{{1, 0, 0}, {4, 2, 2}};
+        options.sampleStep = 3;
+        algo::Histogram h = algo::computeHistogram(v, options);
+        QCOMPARE(h.count, std::uint64_t(4));
+        QCOMPARE(h.minimum, 1.0);
+        QCOMPARE(h.maximum, 16.0);
+        QCOMPARE(h.mean, 8.5);
+        // Then the mask (row y = 0 only) drops 6 and 16.
+        options.inPlaneMask = {1, 1, 1, 0, 0, 0};
+        h = algo::computeHistogram(v, options);
+        QCOMPARE(h.count, std::uint64_t(2));
+        QCOMPARE(h.mean, 6.0);
+        options.sampleStep = 0;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, algo::computeHistogram(v, options));
+    }
+
+    void infinite_float_values_are_skipped()
+    {
+        Volume v = makeVolume(VoxelType::Float32, {4, 1, 1});
+        const float values[] = {-std::numeric_limits<float>::infinity(), 1.0f, 3.0f, std::numeric_limits<float>::infinity()};
+        std::copy(std::begin(values), std::end(values), v.data<float>());
+        const algo::Histogram h = algo::computeHistogram(v, {.bins = 2});
+        QCOMPARE(h.count, std::uint64_t(2));
+        QCOMPARE(h.minimum, 1.0);
+        QCOMPARE(h.maximum, 3.0);
+        QCOMPARE(h.counts, (std::vector<std::uint64_t>{1, 1}));
     }
 
     void region_counts_only_the_box_and_is_clipped_to_the_image()

@@ -60,4 +60,81 @@ struct CARINA_CORE_EXPORT LungSegmentationResult
 CARINA_CORE_EXPORT LungSegmentationResult segmentLungs(const Volume &ct, const LungSegmentationOptions &options = {},
                                                        const TaskContext &context = TaskContext::none());
 
+// The four steps of segmentLungs, in its order, for tests and for plugins that need one of them
+// (the body midline, the airway). Each takes the LungMask the previous one left; progress runs
+// from 0 to 1 over the step. They do not check the CT as segmentLungs does.
+
+/// Value of the voxels of a LungMask that may still be lung.
+inline constexpr std::uint16_t kLungCandidate = 1;
+
+/// What the steps hand on: a mask on the CT's grid and where it lies.
+struct CARINA_CORE_EXPORT LungMask
+{
+    LabelVolume mask;       ///< kLungCandidate where the lungs may be, 0 elsewhere; null when no air was found
+    VoxelBox box;           ///< holds every kLungCandidate voxel (the steps look only inside it)
+    std::size_t internalAirVoxels = 0; ///< voxels of internal air step 1 found (step 2's leak test compares with it)
+    double midlineX = 0.0;  ///< the body's midline, as a column index: the middle of the columns holding body
+};
+
+/// Step 1: the air inside the body. Voxels below options.airThresholdHu, minus the 3D
+/// face-connected air components that touch an x or y face of the image (outside the body; the
+/// z faces do not count, the trachea leaves through the top slice). The midline is the middle of
+/// the columns that hold anything but outside air. No internal air gives internalAirVoxels 0 and a
+/// null mask. Throws std::invalid_argument for a null or multi-channel image, TaskCanceled.
+CARINA_CORE_EXPORT LungMask findInternalAir(const Volume &ct, const LungSegmentationOptions &options = {},
+                                            const TaskContext &context = TaskContext::none());
+
+/// What removeAirway found.
+struct CARINA_CORE_EXPORT AirwayRemoval
+{
+    std::size_t voxels = 0;   ///< voxels of the grown airway, before closing and dilation (single slice: of the airway regions)
+    double thresholdHu = 0.0; ///< the threshold the airway was grown with (0 for a single slice)
+    std::vector<std::string> warnings;
+};
+
+/// Step 2: removes the airway from the mask. In the most superior slice of the box (from the
+/// geometry's direction), the 2D component nearest the midline is the trachea; its lumen is grown
+/// in 3D (face-connected, inside the mask) below options.airwayThresholdHu, the threshold raised by
+/// airwayThresholdStepHu up to airwayMaxThresholdHu while the airway stays under airwayMinMl and the
+/// next step neither passes airwayMaxMl nor a quarter of the internal air. The airway is then
+/// closed and dilated by airwayDilationVoxels (6-neighbour cross) and removed, unless it holds more
+/// than a quarter of the internal air (it has flooded the lungs: kept, with a warning). A single
+/// slice has no growth: its air regions of at most tracheaMaxAreaMm2 within 30 mm of the midline
+/// are removed. Throws std::invalid_argument when the mask is not on the CT's grid, TaskCanceled.
+CARINA_CORE_EXPORT AirwayRemoval removeAirway(const Volume &ct, LungMask &lungs, const LungSegmentationOptions &options = {},
+                                              const TaskContext &context = TaskContext::none());
+
+/// What keepLungComponents found.
+struct CARINA_CORE_EXPORT LungComponents
+{
+    std::uint32_t found = 0;  ///< face-connected 3D components in the mask
+    std::uint32_t kept = 0;
+    bool secondLung = false;  ///< the second largest was kept as the other lung (not when the lungs touch)
+};
+
+/// Step 3: keeps the largest face-connected 3D component of the mask, and the second largest when
+/// it holds at least options.secondLungMinFraction of the first; a single slice also keeps every
+/// piece of at least singleSliceMinPieceFraction of the largest. The others are cleared. Throws
+/// TaskCanceled.
+CARINA_CORE_EXPORT LungComponents keepLungComponents(LungMask &lungs, const LungSegmentationOptions &options = {},
+                                                     const TaskContext &context = TaskContext::none());
+
+/// What splitAndFillLungs labelled.
+struct CARINA_CORE_EXPORT LungSides
+{
+    std::size_t rightVoxels = 0;
+    std::size_t leftVoxels = 0;
+    int splitSlices = 0;      ///< slices where a component crossed the midline and was cut
+};
+
+/// Step 4: turns the mask (kLungCandidate and 0 only) into kRightLungLabel / kLeftLungLabel, slice
+/// by slice. A 2D component reaching more than midlineMarginMm past both sides of the midline is
+/// cut at its thinnest column (fewest voxels; the first one on a tie) within midlineSearchMm of the
+/// midline: that column and those below it go to the low-index side. Other components go whole to
+/// the side of their centroid. Patient right is towards -x in LPS, taken from the direction.
+/// With options.fillHoles, background regions inside each lung's slice box that do not touch the
+/// box border become that lung. Parallel over slices. Throws TaskCanceled.
+CARINA_CORE_EXPORT LungSides splitAndFillLungs(LungMask &lungs, const LungSegmentationOptions &options = {},
+                                               const TaskContext &context = TaskContext::none());
+
 } // namespace carina::algo

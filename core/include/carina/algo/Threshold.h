@@ -16,6 +16,8 @@ namespace carina::algo {
 /// image's minimum and maximum (`bins` is ignored, as skimage ignores nbins there); float images
 /// use `bins` equal bins over [min, max] with skimage's float32 bin centres. The result is a bin
 /// centre; pixels strictly above it are the foreground. An image of one value returns that value.
+/// The histogram is computeHistogram's (HistogramBinning::Even for float images); it reports no
+/// progress of its own.
 /// Throws std::invalid_argument for a null or multi-channel image, bins < 2 or non-finite
 /// values, and TaskCanceled.
 CARINA_CORE_EXPORT double otsuThreshold(const Volume &image, int bins = 256,
