@@ -4,22 +4,22 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
+import Carina.Controls
 
 // The GGO panel: mirrors GgoController. Outline a region (drawing tools hand their shapes to the
 // controller while "Outline on the images" is on), read its histogram, set the HU range, find
-// the lesion. Every control is at least 48 px high for fingers.
+// the lesion. Sizes and colours come from Carina.Controls' Theme, so targets stay finger-sized.
 Pane {
     id: root
 
-    // Set by the shell: the GgoController and the carina::Document.
-    property QtObject controller: null
-    property QtObject document: null
+    // Given by the shell when it creates the panel: the GgoController and the carina::Document.
+    required property QtObject controller
+    required property QtObject document
 
-    readonly property real touchTarget: 48
-    readonly property real gap: 8
-    readonly property bool ready: controller !== null
-    readonly property bool busy: ready && controller.task.busy
-    readonly property bool hasImage: document !== null && document.hasImage
+    readonly property real touchTarget: Theme.touchTarget
+    readonly property real gap: Theme.gap
+    readonly property bool busy: controller.task.busy
+    readonly property bool hasImage: document.hasImage
     readonly property color rangeColour: "#f0962a"
 
     padding: gap
@@ -47,8 +47,8 @@ Pane {
                 Layout.fillWidth: true
                 implicitHeight: root.touchTarget
                 text: qsTr("Outline on the images")
-                enabled: root.ready && root.hasImage
-                checked: root.ready && root.controller.drawing
+                enabled: root.hasImage
+                checked: root.controller.drawing
                 onToggled: root.controller.drawing = checked
             }
             RowLayout {
@@ -57,14 +57,17 @@ Pane {
                 Button {
                     objectName: "cursorBoxButton"
                     Layout.fillWidth: true
+                    Layout.preferredWidth: 1
                     implicitHeight: root.touchTarget
                     text: qsTr("Box at cursor")
-                    enabled: root.ready && root.hasImage && !root.busy
+                    enabled: root.hasImage && !root.busy
                     onClicked: root.controller.regionAroundCursor(boxSize.value)
                 }
                 SpinBox {
                     id: boxSize
                     objectName: "boxSizeSpin"
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 1
                     implicitHeight: root.touchTarget
                     from: 10
                     to: 200
@@ -79,85 +82,60 @@ Pane {
                 objectName: "regionLabel"
                 Layout.fillWidth: true
                 wrapMode: Text.WordWrap
-                text: root.ready ? root.controller.regionText : ""
+                text: root.controller.regionText
             }
             RowLayout {
                 Layout.fillWidth: true
-                visible: root.ready && root.controller.hasRegion
+                visible: root.controller.hasRegion
                 spacing: root.gap
                 Label { text: qsTr("Slices") }
                 SpinBox {
                     objectName: "firstSliceSpin"
+                    // Shares the row: Material's SpinBox alone is wider than half a panel.
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 1
                     implicitHeight: root.touchTarget
                     from: 1
-                    to: root.ready ? Math.max(1, root.controller.sliceCount) : 1
+                    to: Math.max(1, root.controller.sliceCount)
                     editable: true
-                    value: root.ready ? root.controller.firstSlice + 1 : 1
+                    value: root.controller.firstSlice + 1
                     onValueModified: root.controller.firstSlice = value - 1
                 }
                 Label { text: "–" }
                 SpinBox {
                     objectName: "lastSliceSpin"
+                    // Shares the row: Material's SpinBox alone is wider than half a panel.
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 1
                     implicitHeight: root.touchTarget
                     from: 1
-                    to: root.ready ? Math.max(1, root.controller.sliceCount) : 1
+                    to: Math.max(1, root.controller.sliceCount)
                     editable: true
-                    value: root.ready ? root.controller.lastSlice + 1 : 1
+                    value: root.controller.lastSlice + 1
                     onValueModified: root.controller.lastSlice = value - 1
                 }
             }
 
-            // --- histogram of the region, the range marked ---
-            Item {
+            // --- histogram of the region: drag the range's ends on it ---
+            HistogramPlot {
                 id: plot
                 objectName: "histogramPlot"
                 Layout.fillWidth: true
-                implicitHeight: 110
-                visible: bars.count > 0
-                readonly property real low: root.ready ? root.controller.histogramMin : 0
-                readonly property real high: root.ready ? root.controller.histogramMax : 1
-                readonly property real peak: root.ready ? Math.max(1, ...root.controller.histogram) : 1
-                function xOf(hu) {
-                    return high > low ? width * Math.min(1, Math.max(0, (hu - low) / (high - low))) : 0
-                }
-                Rectangle {
-                    objectName: "rangeBand"
-                    x: plot.xOf(root.ready ? root.controller.lowHu : 0)
-                    width: Math.max(2, plot.xOf(root.ready ? root.controller.highHu : 0) - x)
-                    height: parent.height
-                    color: root.rangeColour
-                    opacity: 0.22
-                }
-                Repeater {
-                    id: bars
-                    model: root.ready ? root.controller.histogram : []
-                    delegate: Rectangle {
-                        required property real modelData
-                        required property int index
-                        readonly property real barWidth: plot.width / Math.max(1, bars.count)
-                        x: index * barWidth
-                        width: Math.max(1, barWidth)
-                        // Square root: the lung's air peak would flatten everything else; a bin
-                        // that holds anything stays visible.
-                        height: modelData > 0 ? Math.max(2, plot.height * Math.sqrt(modelData / plot.peak)) : 0
-                        y: plot.height - height
-                        color: palette.text
-                        opacity: 0.6
-                    }
-                }
-                Label {
-                    anchors.left: parent.left
-                    anchors.top: parent.top
-                    font.pixelSize: 11
-                    opacity: 0.7
-                    text: Math.round(plot.low) + " HU"
-                }
-                Label {
-                    anchors.right: parent.right
-                    anchors.top: parent.top
-                    font.pixelSize: 11
-                    opacity: 0.7
-                    text: Math.round(plot.high) + " HU"
+                implicitHeight: 120
+                visible: root.controller.histogram.length > 0
+                counts: root.controller.histogram
+                minimum: root.controller.histogramMin
+                maximum: root.controller.histogramMax
+                // Square root: the lung's air peak would flatten everything else.
+                scale: "sqrt"
+                unit: "HU"
+                rangeEnabled: true
+                rangeColor: root.rangeColour
+                low: root.controller.lowHu
+                high: root.controller.highHu
+                onRangeEdited: (low, high) => {
+                    root.controller.lowHu = Math.round(low)
+                    root.controller.highHu = Math.round(high)
                 }
             }
 
@@ -175,7 +153,7 @@ Pane {
                     to: 3000
                     stepSize: 10
                     editable: true
-                    value: root.ready ? root.controller.lowHu : -700
+                    value: root.controller.lowHu
                     onValueModified: root.controller.lowHu = value
                 }
                 Label { text: qsTr("Up to (HU)") }
@@ -187,7 +165,7 @@ Pane {
                     to: 3000
                     stepSize: 10
                     editable: true
-                    value: root.ready ? root.controller.highHu : -300
+                    value: root.controller.highHu
                     onValueModified: root.controller.highHu = value
                 }
             }
@@ -201,7 +179,7 @@ Pane {
                     implicitHeight: root.touchTarget
                     text: qsTr("Find GGO")
                     highlighted: true
-                    enabled: root.ready && !root.busy && root.controller.hasRegion
+                    enabled: !root.busy && root.controller.hasRegion
                     onClicked: root.controller.run()
                 }
                 Button {
@@ -217,36 +195,36 @@ Pane {
                 visible: root.busy
                 from: 0
                 to: 1
-                value: root.ready ? root.controller.task.progress : 0
+                value: root.controller.task.progress
             }
             Label {
                 objectName: "errorLabel"
                 Layout.fillWidth: true
                 visible: text.length > 0
                 wrapMode: Text.WordWrap
-                color: "#e0605a"
-                text: root.ready ? root.controller.task.error : ""
+                color: Theme.error
+                text: root.controller.task.error
             }
             Label {
                 objectName: "statusLabel"
                 Layout.fillWidth: true
                 visible: text.length > 0 && !root.busy
                 wrapMode: Text.WordWrap
-                text: root.ready ? root.controller.task.status : ""
+                text: root.controller.task.status
             }
             Label {
                 objectName: "volumeLabel"
-                visible: root.ready && root.controller.hasResult
+                visible: root.controller.hasResult
                 font.pixelSize: 22
                 font.bold: true
                 color: root.rangeColour
-                text: root.ready ? qsTr("%1 mL").arg(Number(root.controller.volumeMl).toLocaleString(Qt.locale(), "f", 2)) : ""
+                text: Format.volumeMl(root.controller.volumeMl)
             }
             Button {
                 objectName: "exportButton"
                 Layout.fillWidth: true
                 implicitHeight: root.touchTarget
-                visible: root.ready && root.controller.hasResult
+                visible: root.controller.hasResult
                 text: qsTr("Save labels (NIfTI)…")
                 onClicked: saveDialog.open()
             }

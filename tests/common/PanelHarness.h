@@ -87,6 +87,18 @@ public:
     /// One finger pressed and lifted at `item`'s centre.
     void tap(QQuickItem *item) { tap(item, QPointF(item->width() / 2, item->height() / 2)); }
 
+    /// One finger pressed at `from` and dragged to `to` in a few steps (`item`'s coordinates).
+    void drag(QQuickItem *item, QPointF from, QPointF to)
+    {
+        const QPoint a = item->mapToScene(from).toPoint();
+        QTest::touchEvent(&m_window, m_touch.get()).press(0, a, &m_window);
+        for (int step = 1; step <= 5; ++step) {
+            const QPointF p = from + (to - from) * (step / 5.0);
+            QTest::touchEvent(&m_window, m_touch.get()).move(0, item->mapToScene(p).toPoint(), &m_window);
+        }
+        QTest::touchEvent(&m_window, m_touch.get()).release(0, item->mapToScene(to).toPoint(), &m_window);
+    }
+
     Document &document() { return m_document; }
     QObject *controller() const { return m_controller; }
     QQuickItem *panel() const { return m_panel; }

@@ -8,6 +8,8 @@
 
 #include <QtTest>
 
+#include <cmath>
+
 using namespace carina;
 using carina::test::findItem;
 
@@ -45,8 +47,21 @@ private slots:
         QTRY_VERIFY(controller->property("hasRegion").toBool());
         QQuickItem *plot = findItem(panel, QStringLiteral("histogramPlot"));
         QTRY_VERIFY(plot && plot->isVisible());
-        QQuickItem *band = findItem(panel, QStringLiteral("rangeBand"));
+        QQuickItem *band = findItem(panel, QStringLiteral("rangeTint"));
         QVERIFY(band && band->width() > 2);
+
+        // The range's low end dragged on the histogram itself, by a finger: the controller follows.
+        QTRY_COMPARE(plot->width(), plot->parentItem()->width()); // laid out in the column
+        const double lowBefore = controller->property("lowHu").toDouble();
+        const double min = plot->property("minimum").toDouble();
+        const double max = plot->property("maximum").toDouble();
+        const auto xOf = [&](double hu) { return (hu - min) / (max - min) * plot->width(); };
+        const double target = lowBefore - 0.1 * (max - min);
+        harness.drag(plot, QPointF(xOf(lowBefore), plot->height() / 2), QPointF(xOf(target), plot->height() / 2));
+        QTRY_VERIFY2(std::abs(controller->property("lowHu").toDouble() - target) < 0.02 * (max - min),
+                     qPrintable(QStringLiteral("lowHu %1, dragged to %2").arg(controller->property("lowHu").toDouble()).arg(target)));
+        QCOMPARE(controller->property("highHu").toDouble(), -300.0);
+        QVERIFY(findItem(panel, QStringLiteral("rangeText"))->property("text").toString().contains(QStringLiteral("HU")));
 
         QTRY_VERIFY(run->isEnabled());
         harness.tap(run);
