@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Carina contributors
 #include "LabelPropsController.h"
 
+#include <carina/algo/LabelVoxels.h>
 #include <carina/edit/LabelPatch.h>
 #include <carina/io/LocalPath.h>
 #include <carina/io/Nifti.h>
@@ -314,24 +315,11 @@ void LabelPropsController::selectLabel(int label, bool moveViews)
                                          [](const algo::RegionProperties &r, std::uint32_t l) { return r.label < l; });
         // The centroid of a ring lies outside it: the nearest voxel of the region is shown instead.
         Eigen::Vector3d index(it->centroid[0], it->centroid[1], it->centroid[2]);
-        if (m_labels) {
-            const Dims &d = m_labels->dims();
-            const int cx = std::clamp(int(std::lround(index[0])), 0, d[0] - 1);
-            const int cy = std::clamp(int(std::lround(index[1])), 0, d[1] - 1);
-            const int cz = std::clamp(int(std::lround(index[2])), 0, d[2] - 1);
-            if (m_labels->at(cx, cy, cz) != label) {
-                double best = 1e300;
-                for (int z = it->bboxMin[2]; z < it->bboxMax[2]; ++z)
-                    for (int y = it->bboxMin[1]; y < it->bboxMax[1]; ++y)
-                        for (int x = it->bboxMin[0]; x < it->bboxMax[0]; ++x)
-                            if (m_labels->at(x, y, z) == label) {
-                                const double dd = (Eigen::Vector3d(x, y, z) - index).squaredNorm();
-                                if (dd < best) {
-                                    best = dd;
-                                    index = Eigen::Vector3d(x, y, z);
-                                }
-                            }
-            }
+        if (m_labels && algo::labelAt(m_labels->data(), m_labels->dims(), it->centroid) != label) {
+            const Eigen::Vector3d &s = m_labels->geometry().spacing;
+            if (const auto nearest = algo::nearestVoxelOfLabel(m_labels->data(), m_labels->dims(), std::uint16_t(label),
+                                                               it->centroid, {it->bboxMin, it->bboxMax}, {s[0], s[1], s[2]}))
+                index = Eigen::Vector3d((*nearest)[0], (*nearest)[1], (*nearest)[2]);
         }
         const Eigen::Vector3d p = table.geometry.indexToPhysical(index);
         m_movingCursor = true;
@@ -345,11 +333,7 @@ int LabelPropsController::labelAtPhysical(const QVector3D &lps) const
     if (!m_labels)
         return 0;
     const Eigen::Vector3d i = m_labels->geometry().physicalToIndex(Eigen::Vector3d(lps.x(), lps.y(), lps.z()));
-    const Dims &d = m_labels->dims();
-    const int x = int(std::lround(i[0])), y = int(std::lround(i[1])), z = int(std::lround(i[2]));
-    if (x < 0 || y < 0 || z < 0 || x >= d[0] || y >= d[1] || z >= d[2])
-        return 0;
-    return m_labels->at(x, y, z);
+    return algo::labelAt(m_labels->data(), m_labels->dims(), {i[0], i[1], i[2]});
 }
 
 void LabelPropsController::onCursorChanged()
@@ -383,13 +367,8 @@ bool LabelPropsController::deleteRows(const QList<int> &rows)
                                          [](const algo::RegionProperties &r, std::uint32_t l) { return r.label < l; });
         if (it == table.regions.end() || it->label != label)
             continue;
-        for (int z = it->bboxMin[2]; z < it->bboxMax[2]; ++z)
-            for (int y = it->bboxMin[1]; y < it->bboxMax[1]; ++y)
-                for (int x = it->bboxMin[0]; x < it->bboxMax[0]; ++x) {
-                    const std::size_t linear = layer.geometry().linearIndex(x, y, z);
-                    if (layer.data()[linear] == label)
-                        patch.assign(layer, linear, 0);
-                }
+        for (std::size_t linear : algo::voxelsOfLabel(layer.data(), layer.dims(), std::uint16_t(label), {it->bboxMin, it->bboxMax}))
+            patch.assign(layer, linear, 0);
     }
     if (labels.size() == 1 && int(labels.front()) == m_selectedLabel)
         selectLabel(0, false);
