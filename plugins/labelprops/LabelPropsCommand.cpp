@@ -4,16 +4,14 @@
 
 #include "LabelPipeline.h"
 
+#include <carina/io/ImageFile.h>
 #include <carina/io/Nifti.h>
 #include <carina/io/Npy.h>
 #include <carina/io/VolumeReader.h>
 
 #include <QCommandLineParser>
-#include <QImage>
-#include <QSaveFile>
 
 #include <cstdio>
-#include <cstring>
 #include <exception>
 #include <stdexcept>
 
@@ -29,19 +27,10 @@ int failWith(const QString &message)
 
 void writeLabels(const LabelVolume &labels, const QString &file)
 {
-    if (file.toLower().endsWith(QLatin1String(".png"))) {
-        const Dims &d = labels.dims();
-        if (d[2] != 1)
-            throw std::invalid_argument("PNG holds a 2D image; write this volume's labels as .nii.gz");
-        QImage image(d[0], d[1], QImage::Format_Grayscale16);
-        for (int y = 0; y < d[1]; ++y)
-            std::memcpy(image.scanLine(y), labels.data() + std::size_t(y) * std::size_t(d[0]), std::size_t(d[0]) * 2);
-        QSaveFile out(file);
-        if (!out.open(QIODevice::WriteOnly) || !image.save(&out, "PNG") || !out.commit())
-            throw std::runtime_error(file.toStdString() + ": " + out.errorString().toStdString());
-        return;
-    }
-    io::writeNiftiLabels(labels, file.toStdString());
+    if (file.toLower().endsWith(QLatin1String(".png")))
+        io::writeLabelPng(labels, file.toStdString());
+    else
+        io::writeNiftiLabels(labels, file.toStdString());
 }
 
 } // namespace

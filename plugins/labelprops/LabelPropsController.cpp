@@ -4,12 +4,11 @@
 
 #include <carina/algo/LabelVoxels.h>
 #include <carina/edit/LabelPatch.h>
+#include <carina/io/ImageFile.h>
 #include <carina/io/LocalPath.h>
 #include <carina/io/Nifti.h>
 
 #include <QFileInfo>
-#include <QImage>
-#include <QSaveFile>
 
 #include <algorithm>
 #include <cmath>
@@ -448,16 +447,7 @@ bool LabelPropsController::exportLabels(const QString &path)
     const QString lower = file.toLower();
     try {
         if (lower.endsWith(QLatin1String(".png"))) {
-            const Dims &d = m_labels->dims();
-            if (d[2] != 1)
-                throw std::invalid_argument("PNG holds a 2D image; save this volume's labels as .nii.gz");
-            QImage image(d[0], d[1], QImage::Format_Grayscale16);
-            for (int y = 0; y < d[1]; ++y)
-                std::copy_n(m_labels->data() + std::size_t(y) * std::size_t(d[0]), d[0],
-                            reinterpret_cast<std::uint16_t *>(image.scanLine(y)));
-            QSaveFile out(file);
-            if (!out.open(QIODevice::WriteOnly) || !image.save(&out, "PNG") || !out.commit())
-                throw std::runtime_error(out.errorString().toStdString());
+            io::writeLabelPng(*m_labels, file.toStdString());
         } else if (lower.endsWith(QLatin1String(".nii")) || lower.endsWith(QLatin1String(".nii.gz"))) {
             io::writeNiftiLabels(*m_labels, file.toStdString());
         } else {
