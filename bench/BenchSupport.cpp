@@ -191,7 +191,7 @@ std::vector<double> metaList(const std::string &dataDir, const std::string &key)
 
 Volume phantomCt(const std::string &dataDir)
 {
-    const NpyFile ct = NpyFile::read(dataDir + "/ct_phantom.npy");
+    const io::NpyArray ct = io::readNpy(dataDir + "/ct_phantom.npy");
     requireShape(ct, "ct_phantom.npy", "<i2");
     Volume volume(VoxelType::Int16, phantomGeometry(dataDir, ct.shape));
     volume.info().units = "HU";
@@ -211,7 +211,7 @@ ImageGeometry phantomGeometry(const std::string &dataDir, const std::vector<int>
     return g;
 }
 
-void requireShape(const NpyFile &npy, const std::string &name, const char *descr)
+void requireShape(const io::NpyArray &npy, const std::string &name, const char *descr)
 {
     if (npy.shape.size() != 3 || npy.descr != descr)
         throw std::runtime_error(name + ": expected a 3D " + descr + " array, got " + npy.descr);

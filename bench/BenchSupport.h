@@ -5,7 +5,7 @@
 // bench/cases_<workflow>.cpp and register themselves with CARINA_BENCH_CASE.
 #pragma once
 
-#include "NpyFile.h"
+#include <carina/io/Npy.h>
 
 #include <carina/ImageGeometry.h>
 #include <carina/Volume.h>
@@ -56,7 +56,7 @@ std::string readText(const std::string &path);
 std::vector<double> metaList(const std::string &dataDir, const std::string &key);
 /// The phantom's grid: x fastest, LPS as the anchors' README describes (identity direction).
 ImageGeometry phantomGeometry(const std::string &dataDir, const std::vector<int> &shapeZyx);
-void requireShape(const NpyFile &npy, const std::string &name, const char *descr);
+void requireShape(const io::NpyArray &npy, const std::string &name, const char *descr);
 /// ct_phantom.npy as an int16 CT volume in HU on the phantom's grid.
 Volume phantomCt(const std::string &dataDir);
 

@@ -22,14 +22,14 @@ namespace {
 struct PhantomGgo
 {
     Volume ct;
-    NpyFile truth;
+    io::NpyArray truth;
     VoxelBox roi;
     algo::GroundGlassOptions range;
 };
 
 PhantomGgo phantomGgo(const Options &o)
 {
-    PhantomGgo p{phantomCt(o.dataDir), NpyFile::read(o.dataDir + "/ggo_gt.npy"), {}, {}};
+    PhantomGgo p{phantomCt(o.dataDir), io::readNpy(o.dataDir + "/ggo_gt.npy"), {}, {}};
     requireShape(p.truth, "ggo_gt.npy", "|u1");
     const std::vector<double> roi = metaList(o.dataDir, "ggo_roi_zyx"); // z0 z1 y0 y1 x0 x1
     const std::vector<double> range = metaList(o.dataDir, "ggo_range_hu");

@@ -9,8 +9,8 @@
 #include <carina/LabelVolume.h>
 #include <carina/Volume.h>
 #include <carina/algo/SliceRender.h>
+#include <carina/io/Npy.h>
 
-#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -20,19 +20,11 @@ using namespace carina::bench;
 
 namespace {
 
-Volume loadImage(const Options &o, const std::string &file, const char *descr)
+Volume loadImage(const Options &o, const std::string &file, VoxelType type)
 {
-    const NpyFile npy = NpyFile::read(o.dataDir + "/" + file);
-    if (npy.descr != descr || (npy.shape.size() != 2 && npy.shape.size() != 3))
-        throw std::runtime_error(file + ": expected a 2D or 3D " + descr + " array, got " + npy.descr + " with " +
-                                 std::to_string(npy.shape.size()) + " axes");
-    ImageGeometry g;
-    if (npy.shape.size() == 2)
-        g.dims = {npy.shape[1], npy.shape[0], 1};
-    else
-        g.dims = {npy.shape[2], npy.shape[1], npy.shape[0]};
-    Volume v(std::string(descr) == "|u1" ? VoxelType::UInt8 : VoxelType::Int16, g);
-    std::memcpy(v.rawData(), npy.bytes.data(), npy.bytes.size());
+    Volume v = io::readNpyVolume(o.dataDir + "/" + file); // 2D or 3D
+    if (v.type() != type)
+        throw std::runtime_error(file + ": expected " + voxelTypeName(type) + " voxels, got " + voxelTypeName(v.type()));
     return v;
 }
 
@@ -44,7 +36,7 @@ Volume loadImage(const Options &o, const std::string &file, const char *descr)
 void benchLabelProps(const Options &o, const std::string &caseName)
 {
     const bool is3d = caseName == "brain3d";
-    const Volume image = is3d ? loadImage(o, "brain_flair.npy", "<i2") : loadImage(o, caseName + ".npy", "|u1");
+    const Volume image = is3d ? loadImage(o, "brain_flair.npy", VoxelType::Int16) : loadImage(o, caseName + ".npy", VoxelType::UInt8);
     labelprops::Measurement m;
     algo::SliceImage slice;
     std::size_t contourPixels = 0;

@@ -21,7 +21,7 @@ using namespace carina::bench;
 namespace {
 
 template<typename T>
-bool sameValues(const Volume &v, const NpyFile &ref)
+bool sameValues(const Volume &v, const io::NpyArray &ref)
 {
     const T *p = v.data<T>();
     const std::int16_t *r = ref.as<std::int16_t>();
@@ -39,7 +39,7 @@ void benchLoad(const Options &o, const std::string &caseName)
     {
         const io::LoadResult first = io::readVolume(path);
         const Volume &v = first.volume;
-        const NpyFile ref = NpyFile::read(o.dataDir + "/ct_phantom.npy");
+        const io::NpyArray ref = io::readNpy(o.dataDir + "/ct_phantom.npy");
         const Dims d = v.dims();
         const bool sameShape = ref.shape.size() == 3 && d[0] == ref.shape[2] && d[1] == ref.shape[1] && d[2] == ref.shape[0]
                                && v.channels() == 1;

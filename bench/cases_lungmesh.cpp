@@ -27,7 +27,7 @@ void benchMesh(const Options &o, const std::string &caseName)
 {
     Volume mask;
     if (caseName == "ct_lung_mask") {
-        const NpyFile npy = NpyFile::read(o.dataDir + "/ct_lung_mask_gt.npy");
+        const io::NpyArray npy = io::readNpy(o.dataDir + "/ct_lung_mask_gt.npy");
         requireShape(npy, "ct_lung_mask_gt.npy", "|u1");
         mask = Volume(VoxelType::UInt8, phantomGeometry(o.dataDir, npy.shape));
         // The anchor meshes (mask > 0) as uint8, so do we: both lungs, one surface.
@@ -36,7 +36,7 @@ void benchMesh(const Options &o, const std::string &caseName)
         for (std::size_t n = 0, count = npy.elementCount(); n < count; ++n)
             p[n] = src[n] > 0 ? 1 : 0;
     } else {
-        const NpyFile npy = NpyFile::read(o.dataDir + "/sphere_256.npy");
+        const io::NpyArray npy = io::readNpy(o.dataDir + "/sphere_256.npy");
         requireShape(npy, "sphere_256.npy", "|u1");
         ImageGeometry g;
         g.dims = {npy.shape[2], npy.shape[1], npy.shape[0]};
@@ -62,7 +62,7 @@ void benchMesh(const Options &o, const std::string &caseName)
 void benchLungSegmentation(const Options &o, const std::string &caseName)
 {
     const Volume volume = phantomCt(o.dataDir);
-    const NpyFile gt = NpyFile::read(o.dataDir + "/ct_lung_mask_gt.npy");
+    const io::NpyArray gt = io::readNpy(o.dataDir + "/ct_lung_mask_gt.npy");
     requireShape(gt, "ct_lung_mask_gt.npy", "|u1");
     algo::LungSegmentationResult result;
     const Timing t = timeRuns(o.repeat ? o.repeat : 5, 1, [&] { result = algo::segmentLungs(volume); });

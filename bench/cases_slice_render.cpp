@@ -23,7 +23,7 @@ namespace {
 void benchSliceRender(const Options &o, const std::string &caseName)
 {
     const Volume volume = phantomCt(o.dataDir);
-    const NpyFile mask = NpyFile::read(o.dataDir + "/ct_lung_mask_gt.npy");
+    const io::NpyArray mask = io::readNpy(o.dataDir + "/ct_lung_mask_gt.npy");
     requireShape(mask, "ct_lung_mask_gt.npy", "|u1");
     LabelVolume labels(volume.geometry());
     std::copy(mask.as<std::uint8_t>(), mask.as<std::uint8_t>() + mask.elementCount(), labels.data());

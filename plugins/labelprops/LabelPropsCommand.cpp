@@ -3,17 +3,15 @@
 #include "LabelPropsCommand.h"
 
 #include "LabelPipeline.h"
-#include "NpyFile.h"
 
+#include <carina/io/ImageFile.h>
 #include <carina/io/Nifti.h>
+#include <carina/io/Npy.h>
 #include <carina/io/VolumeReader.h>
 
 #include <QCommandLineParser>
-#include <QImage>
-#include <QSaveFile>
 
 #include <cstdio>
-#include <cstring>
 #include <exception>
 #include <stdexcept>
 
@@ -29,51 +27,17 @@ int failWith(const QString &message)
 
 void writeLabels(const LabelVolume &labels, const QString &file)
 {
-    if (file.toLower().endsWith(QLatin1String(".png"))) {
-        const Dims &d = labels.dims();
-        if (d[2] != 1)
-            throw std::invalid_argument("PNG holds a 2D image; write this volume's labels as .nii.gz");
-        QImage image(d[0], d[1], QImage::Format_Grayscale16);
-        for (int y = 0; y < d[1]; ++y)
-            std::memcpy(image.scanLine(y), labels.data() + std::size_t(y) * std::size_t(d[0]), std::size_t(d[0]) * 2);
-        QSaveFile out(file);
-        if (!out.open(QIODevice::WriteOnly) || !image.save(&out, "PNG") || !out.commit())
-            throw std::runtime_error(file.toStdString() + ": " + out.errorString().toStdString());
-        return;
-    }
-    io::writeNiftiLabels(labels, file.toStdString());
+    if (file.toLower().endsWith(QLatin1String(".png")))
+        io::writeLabelPng(labels, file.toStdString());
+    else
+        io::writeNiftiLabels(labels, file.toStdString());
 }
 
 } // namespace
 
 Volume readInputImage(const std::string &path)
 {
-    if (path.size() < 4 || path.compare(path.size() - 4, 4, ".npy") != 0)
-        return io::readVolume(path).volume;
-    const bench::NpyFile npy = bench::NpyFile::read(path);
-    ImageGeometry g;
-    if (npy.shape.size() == 2)
-        g.dims = {npy.shape[1], npy.shape[0], 1};
-    else if (npy.shape.size() == 3)
-        g.dims = {npy.shape[2], npy.shape[1], npy.shape[0]};
-    else
-        throw std::invalid_argument(path + ": a 2D or 3D array is needed, this one has " + std::to_string(npy.shape.size()) + " axes");
-    VoxelType type;
-    if (npy.descr == "|u1")
-        type = VoxelType::UInt8;
-    else if (npy.descr == "<i2")
-        type = VoxelType::Int16;
-    else if (npy.descr == "<u2")
-        type = VoxelType::UInt16;
-    else if (npy.descr == "<f4")
-        type = VoxelType::Float32;
-    else
-        throw std::invalid_argument(path + ": dtype " + npy.descr + " is not supported (uint8, int16, uint16, float32)");
-    Volume v(type, g);
-    if (npy.bytes.size() != v.voxelCount() * voxelTypeSize(type))
-        throw std::invalid_argument(path + ": the array's data is shorter than its shape");
-    std::memcpy(v.rawData(), npy.bytes.data(), npy.bytes.size());
-    return v;
+    return io::isNpyPath(path) ? io::readNpyVolume(path) : io::readVolume(path).volume;
 }
 
 HeadlessCommand labelPropsCommand()

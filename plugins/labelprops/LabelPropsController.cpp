@@ -2,14 +2,13 @@
 // SPDX-FileCopyrightText: Carina contributors
 #include "LabelPropsController.h"
 
+#include <carina/algo/LabelVoxels.h>
 #include <carina/edit/LabelPatch.h>
+#include <carina/io/ImageFile.h>
 #include <carina/io/LocalPath.h>
 #include <carina/io/Nifti.h>
 
 #include <QFileInfo>
-#include <QImage>
-#include <QSaveFile>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <cmath>
@@ -25,11 +24,10 @@ const QString kLayerName = QStringLiteral("Regions");
 
 struct LabelPropsController::Outcome
 {
-    std::shared_ptr<LabelVolume> labels;
+    std::shared_ptr<LabelVolume> labels; ///< new labels, or (set by the commit) the measured layer's
     algo::RegionTable table;
     double threshold = std::nan("");
-    QString error;
-    bool canceled = false;
+    bool existingLayer = false; ///< a layer of the document was measured
 };
 
 LabelPropsController::LabelPropsController(Document *document, QObject *parent)
@@ -47,27 +45,12 @@ LabelPropsController::LabelPropsController(Document *document, QObject *parent)
         }
         emit resultChanged();
     });
-    connect(m_document, &Document::imageChanged, this, [this] {
-        cancel();
-        m_labels.reset();
-        m_model->setTable({});
-        m_selectedLabel = 0;
-        m_sourceLayer = -1;
-        setStatus({});
-        setError({});
-        emit layerNamesChanged();
-        emit parametersChanged();
-        emit resultChanged();
-        emit selectionChanged();
-    });
+    // A derived image on display (the lung mask's masked CT) is the same study: the table, the
+    // selection and the layer stay. A new study clears them (and drops a running measurement).
+    m_task.followStudy(m_document);
+    connect(m_document, &Document::studyChanged, this, &LabelPropsController::onStudyChanged);
     connect(m_document, &Document::labelsChanged, this, [this](int layer, const VoxelBox &) { onLabelsChanged(layer); });
     connect(m_document, &Document::cursorChanged, this, &LabelPropsController::onCursorChanged);
-}
-
-LabelPropsController::~LabelPropsController()
-{
-    if (m_task)
-        m_task->cancel();
 }
 
 void LabelPropsController::setOtsu(bool otsu)
@@ -147,19 +130,16 @@ int LabelPropsController::resultLayer() const
     return -1;
 }
 
-void LabelPropsController::run()
+bool LabelPropsController::run()
 {
-    if (m_task)
-        m_task->cancel();
-    const quint64 generation = ++m_generation;
     if (!m_document || !m_document->hasImage()) {
         setError(tr("Open an image first."));
-        return;
+        return false;
     }
     const Volume image = m_document->image(); // shares the voxels
     if (image.channels() != 1) {
         setError(tr("Region properties need a single-channel image; this one has %1 channels.").arg(image.channels()));
-        return;
+        return false;
     }
     std::shared_ptr<LabelVolume> source;
     if (m_sourceLayer >= 0 && m_sourceLayer < m_document->layerCount())
@@ -171,76 +151,47 @@ void LabelPropsController::run()
                                || (!is2d && options.neighbours != 6 && options.neighbours != 18 && options.neighbours != 26)))
         options.neighbours = 0;
 
-    auto task = std::make_shared<TaskContext>([self = QPointer<LabelPropsController>(this), generation](double f, const std::string &message) {
-        QMetaObject::invokeMethod(
-            self, [self, generation, f, text = QString::fromStdString(message)] {
-                if (!self || generation != self->m_generation)
-                    return;
-                self->m_progress = f;
-                if (!text.isEmpty())
-                    self->m_progressText = text;
-                emit self->progressChanged();
-            },
-            Qt::QueuedConnection);
-    });
-    m_task = task;
-    setError({});
-    m_progress = 0.0;
-    m_progressText = tr("Starting");
-    emit progressChanged();
-    setBusy(true);
     // The source layer is copied on the UI thread: edits during the run cannot tear it.
     std::shared_ptr<const LabelVolume> sourceCopy = source ? std::make_shared<LabelVolume>(*source) : nullptr;
-    QtConcurrent::run([image, options, sourceCopy, task]() {
-        auto outcome = std::make_shared<Outcome>();
-        try {
+    return m_task.start(
+        [image, options, sourceCopy](const TaskContext &context) {
+            Outcome outcome;
             if (sourceCopy) {
-                outcome->table = algo::computeRegionProperties(*sourceCopy, &image, {}, *task);
+                outcome.existingLayer = true;
+                outcome.table = algo::computeRegionProperties(*sourceCopy, &image, {}, context);
             } else {
-                Measurement m = measure(image, options, *task);
-                outcome->labels = std::move(m.labels);
-                outcome->table = std::move(m.table);
-                outcome->threshold = m.labelling.threshold;
+                Measurement m = measure(image, options, context);
+                outcome.labels = std::move(m.labels);
+                outcome.table = std::move(m.table);
+                outcome.threshold = m.labelling.threshold;
             }
-        } catch (const TaskCanceled &) {
-            outcome->canceled = true;
-        } catch (const std::exception &e) {
-            outcome->error = QString::fromUtf8(e.what());
-        }
-        return outcome;
-    }).then(this, [this, generation, source](const std::shared_ptr<Outcome> &outcome) {
-        if (!outcome->labels && !outcome->error.size() && !outcome->canceled)
-            outcome->labels = source;
-        finish(generation, outcome);
-    });
+            return outcome;
+        },
+        // Weak: the measured layer may be removed while the task runs; commit() then says so.
+        [this, weakSource = std::weak_ptr<LabelVolume>(source)](Outcome outcome) {
+            if (outcome.existingLayer)
+                outcome.labels = weakSource.lock();
+            commit(std::move(outcome));
+        });
 }
 
-void LabelPropsController::cancel()
+void LabelPropsController::commit(Outcome outcome)
 {
-    if (!m_task)
-        return;
-    m_task->cancel();
-    m_task.reset();
-    ++m_generation;
-    setBusy(false);
-    setStatus(tr("Canceled."));
-}
-
-void LabelPropsController::finish(quint64 generation, const std::shared_ptr<Outcome> &outcome)
-{
-    if (generation != m_generation || outcome->canceled)
-        return;
-    m_task.reset();
-    setBusy(false);
-    if (!outcome->error.isEmpty()) {
-        setError(outcome->error);
-        return;
-    }
     if (!m_document)
         return;
+    const auto layerOf = [this](const std::shared_ptr<LabelVolume> &labels) {
+        for (int i = 0; labels && i < m_document->layerCount(); ++i)
+            if (m_document->layer(i).labels == labels)
+                return i;
+        return -1;
+    };
+    if (outcome.existingLayer && layerOf(outcome.labels) < 0) {
+        setError(tr("The layer to measure was removed."));
+        return;
+    }
     // A new measurement replaces the layer this controller made before (its undo entries keep
     // their own copy of the labels).
-    const bool remeasuredOwn = m_ownLayer && m_labels == outcome->labels;
+    const bool remeasuredOwn = m_ownLayer && m_labels == outcome.labels;
     if (m_ownLayer && !remeasuredOwn) {
         const int old = resultLayer();
         if (old >= 0)
@@ -249,23 +200,17 @@ void LabelPropsController::finish(quint64 generation, const std::shared_ptr<Outc
     m_labels.reset();
     m_selectedLabel = 0;
     m_stale = false;
-    m_usedThreshold = outcome->threshold;
-    int index = -1;
-    for (int i = 0; i < m_document->layerCount(); ++i)
-        if (m_document->layer(i).labels == outcome->labels)
-            index = i;
+    m_usedThreshold = outcome.threshold;
+    int index = layerOf(outcome.labels);
     if (index >= 0) {
         m_ownLayer = remeasuredOwn;
-    } else if (!outcome->labels) {
-        setError(tr("The layer to measure was removed."));
-        return;
     } else {
         m_ownLayer = true;
-        index = m_document->addLayer(kLayerName, outcome->labels, 1.0);
+        index = m_document->addLayer(kLayerName, outcome.labels, 1.0);
     }
-    m_labels = outcome->labels;
+    m_labels = outcome.labels;
     m_model->setSelectedLabel(0);
-    m_model->setTable(std::move(outcome->table));
+    m_model->setTable(std::move(outcome.table));
     if (!m_model->allColumns().contains(m_colourColumn)) {
         m_colourColumn = QStringLiteral("area");
         emit coloursChanged();
@@ -274,6 +219,23 @@ void LabelPropsController::finish(quint64 generation, const std::shared_ptr<Outc
     m_document->setLayerHighlight(index, 0);
     applyColours();
     updateStatus();
+    emit resultChanged();
+    emit selectionChanged();
+}
+
+void LabelPropsController::onStudyChanged()
+{
+    // The runner has dropped a running measurement and cleared status and error (followStudy);
+    // the layer went with the old study's layers.
+    m_labels.reset();
+    m_ownLayer = false;
+    m_stale = false;
+    m_model->setSelectedLabel(0);
+    m_model->setTable({});
+    m_selectedLabel = 0;
+    m_sourceLayer = -1;
+    emit layerNamesChanged();
+    emit parametersChanged();
     emit resultChanged();
     emit selectionChanged();
 }
@@ -352,24 +314,11 @@ void LabelPropsController::selectLabel(int label, bool moveViews)
                                          [](const algo::RegionProperties &r, std::uint32_t l) { return r.label < l; });
         // The centroid of a ring lies outside it: the nearest voxel of the region is shown instead.
         Eigen::Vector3d index(it->centroid[0], it->centroid[1], it->centroid[2]);
-        if (m_labels) {
-            const Dims &d = m_labels->dims();
-            const int cx = std::clamp(int(std::lround(index[0])), 0, d[0] - 1);
-            const int cy = std::clamp(int(std::lround(index[1])), 0, d[1] - 1);
-            const int cz = std::clamp(int(std::lround(index[2])), 0, d[2] - 1);
-            if (m_labels->at(cx, cy, cz) != label) {
-                double best = 1e300;
-                for (int z = it->bboxMin[2]; z < it->bboxMax[2]; ++z)
-                    for (int y = it->bboxMin[1]; y < it->bboxMax[1]; ++y)
-                        for (int x = it->bboxMin[0]; x < it->bboxMax[0]; ++x)
-                            if (m_labels->at(x, y, z) == label) {
-                                const double dd = (Eigen::Vector3d(x, y, z) - index).squaredNorm();
-                                if (dd < best) {
-                                    best = dd;
-                                    index = Eigen::Vector3d(x, y, z);
-                                }
-                            }
-            }
+        if (m_labels && algo::labelAt(m_labels->data(), m_labels->dims(), it->centroid) != label) {
+            const Eigen::Vector3d &s = m_labels->geometry().spacing;
+            if (const auto nearest = algo::nearestVoxelOfLabel(m_labels->data(), m_labels->dims(), std::uint16_t(label),
+                                                               it->centroid, {it->bboxMin, it->bboxMax}, {s[0], s[1], s[2]}))
+                index = Eigen::Vector3d((*nearest)[0], (*nearest)[1], (*nearest)[2]);
         }
         const Eigen::Vector3d p = table.geometry.indexToPhysical(index);
         m_movingCursor = true;
@@ -383,11 +332,7 @@ int LabelPropsController::labelAtPhysical(const QVector3D &lps) const
     if (!m_labels)
         return 0;
     const Eigen::Vector3d i = m_labels->geometry().physicalToIndex(Eigen::Vector3d(lps.x(), lps.y(), lps.z()));
-    const Dims &d = m_labels->dims();
-    const int x = int(std::lround(i[0])), y = int(std::lround(i[1])), z = int(std::lround(i[2]));
-    if (x < 0 || y < 0 || z < 0 || x >= d[0] || y >= d[1] || z >= d[2])
-        return 0;
-    return m_labels->at(x, y, z);
+    return algo::labelAt(m_labels->data(), m_labels->dims(), {i[0], i[1], i[2]});
 }
 
 void LabelPropsController::onCursorChanged()
@@ -421,13 +366,8 @@ bool LabelPropsController::deleteRows(const QList<int> &rows)
                                          [](const algo::RegionProperties &r, std::uint32_t l) { return r.label < l; });
         if (it == table.regions.end() || it->label != label)
             continue;
-        for (int z = it->bboxMin[2]; z < it->bboxMax[2]; ++z)
-            for (int y = it->bboxMin[1]; y < it->bboxMax[1]; ++y)
-                for (int x = it->bboxMin[0]; x < it->bboxMax[0]; ++x) {
-                    const std::size_t linear = layer.geometry().linearIndex(x, y, z);
-                    if (layer.data()[linear] == label)
-                        patch.assign(layer, linear, 0);
-                }
+        for (std::size_t linear : algo::voxelsOfLabel(layer.data(), layer.dims(), std::uint16_t(label), {it->bboxMin, it->bboxMax}))
+            patch.assign(layer, linear, 0);
     }
     if (labels.size() == 1 && int(labels.front()) == m_selectedLabel)
         selectLabel(0, false);
@@ -507,16 +447,7 @@ bool LabelPropsController::exportLabels(const QString &path)
     const QString lower = file.toLower();
     try {
         if (lower.endsWith(QLatin1String(".png"))) {
-            const Dims &d = m_labels->dims();
-            if (d[2] != 1)
-                throw std::invalid_argument("PNG holds a 2D image; save this volume's labels as .nii.gz");
-            QImage image(d[0], d[1], QImage::Format_Grayscale16);
-            for (int y = 0; y < d[1]; ++y)
-                std::copy_n(m_labels->data() + std::size_t(y) * std::size_t(d[0]), d[0],
-                            reinterpret_cast<std::uint16_t *>(image.scanLine(y)));
-            QSaveFile out(file);
-            if (!out.open(QIODevice::WriteOnly) || !image.save(&out, "PNG") || !out.commit())
-                throw std::runtime_error(out.errorString().toStdString());
+            io::writeLabelPng(*m_labels, file.toStdString());
         } else if (lower.endsWith(QLatin1String(".nii")) || lower.endsWith(QLatin1String(".nii.gz"))) {
             io::writeNiftiLabels(*m_labels, file.toStdString());
         } else {
@@ -529,30 +460,6 @@ bool LabelPropsController::exportLabels(const QString &path)
     setError({});
     setStatus(tr("Wrote the labels to %1").arg(QFileInfo(file).fileName()));
     return true;
-}
-
-void LabelPropsController::setBusy(bool busy)
-{
-    if (busy == m_busy)
-        return;
-    m_busy = busy;
-    emit busyChanged();
-}
-
-void LabelPropsController::setError(const QString &error)
-{
-    if (error == m_error)
-        return;
-    m_error = error;
-    emit errorChanged();
-}
-
-void LabelPropsController::setStatus(const QString &status)
-{
-    if (status == m_status)
-        return;
-    m_status = status;
-    emit statusChanged();
 }
 
 } // namespace carina::labelprops

@@ -6,7 +6,7 @@
 #include "RegionTableModel.h"
 
 #include <carina/Document.h>
-#include <carina/TaskContext.h>
+#include <carina/TaskRunner.h>
 
 #include <QObject>
 #include <QPointer>
@@ -26,6 +26,10 @@ namespace carina::labelprops {
 /// one column (plasma), and links the table with the views: filtered-out rows hide their
 /// contours, selecting a row highlights its region and moves the cursor to it, tapping a region
 /// (moving the cursor onto it) selects its row, deleting rows clears their labels (undoable).
+///
+/// Lives on the UI thread. A measurement goes through task() (busy, progress, status, error,
+/// cancel); a new one supersedes a running one. The result belongs to the study: a derived
+/// image on display (the lung mask's masked CT) keeps it, a new study clears it.
 class LabelPropsController : public QObject
 {
     Q_OBJECT
@@ -38,11 +42,7 @@ class LabelPropsController : public QObject
     Q_PROPERTY(int sourceLayer READ sourceLayer WRITE setSourceLayer NOTIFY parametersChanged)
     Q_PROPERTY(QStringList layerNames READ layerNames NOTIFY layerNamesChanged)
     Q_PROPERTY(QVariantList neighbourChoices READ neighbourChoices NOTIFY layerNamesChanged)
-    Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
-    Q_PROPERTY(double progress READ progress NOTIFY progressChanged)
-    Q_PROPERTY(QString progressText READ progressText NOTIFY progressChanged)
-    Q_PROPERTY(QString error READ error NOTIFY errorChanged)
-    Q_PROPERTY(QString status READ status NOTIFY statusChanged)
+    Q_PROPERTY(carina::TaskRunner *task READ task CONSTANT)
     Q_PROPERTY(double usedThreshold READ usedThreshold NOTIFY resultChanged)
     Q_PROPERTY(bool hasResult READ hasResult NOTIFY resultChanged)
     Q_PROPERTY(int resultLayer READ resultLayer NOTIFY resultChanged)
@@ -56,7 +56,6 @@ class LabelPropsController : public QObject
 
 public:
     explicit LabelPropsController(Document *document, QObject *parent = nullptr);
-    ~LabelPropsController() override;
 
     Document *document() const { return m_document; }
     bool otsu() const { return m_options.otsu; }
@@ -77,11 +76,7 @@ public:
     QStringList layerNames() const;
     QVariantList neighbourChoices() const;
 
-    bool busy() const { return m_busy; }
-    double progress() const { return m_progress; }
-    QString progressText() const { return m_progressText; }
-    QString error() const { return m_error; }
-    QString status() const { return m_status; }
+    TaskRunner *task() { return &m_task; }
     double usedThreshold() const { return m_usedThreshold; }
     bool hasResult() const { return bool(m_labels); }
     /// Index of the measured layer in the document, -1 when none (or it was removed).
@@ -97,9 +92,9 @@ public:
     int selectedRow() const;
     QVariantMap selectedProperties() const;
 
-    /// Measures with the current parameters (cancels a running measurement).
-    Q_INVOKABLE void run();
-    Q_INVOKABLE void cancel();
+    /// Measures with the current parameters (a running measurement is dropped); false, with the
+    /// task's error set, without a single-channel image.
+    Q_INVOKABLE bool run();
     /// Selects shown row `row`: highlights its region and moves the cursor to its centroid.
     Q_INVOKABLE void selectRow(int row);
     /// Selects `label` (0 = none); with moveViews the cursor goes to its centroid.
@@ -118,20 +113,16 @@ public:
 signals:
     void parametersChanged();
     void layerNamesChanged();
-    void busyChanged();
-    void progressChanged();
-    void errorChanged();
-    void statusChanged();
     void resultChanged();
     void coloursChanged();
     void selectionChanged();
 
 private:
     struct Outcome;
-    void finish(quint64 generation, const std::shared_ptr<Outcome> &outcome);
-    void setBusy(bool busy);
-    void setError(const QString &error);
-    void setStatus(const QString &status);
+    void commit(Outcome outcome);
+    void onStudyChanged();
+    void setError(const QString &error) { m_task.setError(error); }
+    void setStatus(const QString &status) { m_task.setStatus(status); }
     void applyColours();
     void onLabelsChanged(int layer);
     void onCursorChanged();
@@ -140,11 +131,6 @@ private:
     QPointer<Document> m_document;
     LabelOptions m_options;
     int m_sourceLayer = -1;
-    bool m_busy = false;
-    double m_progress = 0.0;
-    QString m_progressText;
-    QString m_error;
-    QString m_status;
     double m_usedThreshold = 0.0;
     std::shared_ptr<LabelVolume> m_labels; ///< the measured layer's labels (shared with the document)
     bool m_ownLayer = false;               ///< the layer was made by this controller
@@ -155,8 +141,7 @@ private:
     double m_colourMax = 0.0;
     int m_selectedLabel = 0;
     bool m_movingCursor = false;
-    std::shared_ptr<TaskContext> m_task;
-    quint64 m_generation = 0;
+    TaskRunner m_task{this};
 };
 
 } // namespace carina::labelprops

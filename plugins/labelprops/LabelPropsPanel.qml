@@ -21,6 +21,9 @@ Pane {
     readonly property color accentColor: palette.highlight
     readonly property QtObject table: controller ? controller.table : null
     readonly property bool hasResult: controller !== null && controller.hasResult
+    // The measurement's busy, progress, status and error: the controller's TaskRunner.
+    readonly property QtObject task: controller ? controller.task : null
+    readonly property bool busy: task !== null && task.busy
 
     // matplotlib's plasma at 0, 1/4, ..., 1 (the contours' colour map).
     readonly property var plasmaStops: ["#0d0887", "#7e03a8", "#cc4778", "#f89540", "#f0f921"]
@@ -123,28 +126,29 @@ Pane {
                 text: qsTr("Measure")
                 highlighted: true
                 Layout.preferredHeight: root.touchTarget
-                enabled: root.document !== null && root.document.hasImage && root.controller !== null && !root.controller.busy
+                enabled: root.document !== null && root.document.hasImage && root.controller !== null && !root.busy
                 onClicked: root.controller.run()
             }
             Button {
+                objectName: "cancelButton"
                 text: qsTr("Cancel")
-                visible: root.controller !== null && root.controller.busy
+                visible: root.busy
                 Layout.preferredHeight: root.touchTarget
-                onClicked: root.controller.cancel()
+                onClicked: root.task.cancel()
             }
             ProgressBar {
                 objectName: "progressBar"
                 Layout.fillWidth: true
-                visible: root.controller !== null && root.controller.busy
-                value: root.controller ? root.controller.progress : 0
+                visible: root.busy
+                value: root.task ? root.task.progress : 0
             }
             Label {
                 objectName: "statusLabel"
                 Layout.fillWidth: true
-                visible: !(root.controller !== null && root.controller.busy)
                 elide: Text.ElideRight
                 color: root.textColor
-                text: root.controller ? root.controller.status : ""
+                // While measuring: the running step ("Labelling"); then what the run found.
+                text: root.task ? (root.busy ? root.task.progressText : root.task.status) : ""
             }
         }
         Label {
@@ -153,7 +157,7 @@ Pane {
             visible: text.length > 0
             wrapMode: Text.Wrap
             color: "#ff6b6b"
-            text: root.controller ? root.controller.error : ""
+            text: root.task ? root.task.error : ""
         }
 
         // --- filters ---

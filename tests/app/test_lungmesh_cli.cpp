@@ -3,7 +3,7 @@
 // `carina --headless lungmesh` through the built executable on the anchors' chest phantom: lung
 // volumes within 1 % of the phantom's ground truth, Dice >= 0.99 per lung, readable outputs.
 #include "CarinaProcess.h"
-#include "NpyFile.h"
+#include <carina/io/Npy.h>
 
 #include <carina/io/Nifti.h>
 
@@ -77,7 +77,7 @@ private slots:
         QVERIFY2(std::abs(left - gtLeft) <= 0.01 * gtLeft, qPrintable(run.out));
 
         // Dice per lung of the written labels against the ground truth (both in z, y, x order).
-        const carina::bench::NpyFile gt = carina::bench::NpyFile::read(gtPath.toStdString());
+        const carina::io::NpyArray gt = carina::io::readNpy(gtPath.toStdString());
         const carina::io::LoadResult loaded = carina::io::readNifti(labels.toStdString());
         const carina::Volume &seg = loaded.volume;
         QCOMPARE(seg.voxelCount(), gt.elementCount());

@@ -2,9 +2,7 @@
 // SPDX-FileCopyrightText: Carina contributors
 #pragma once
 
-// Tests that include this link carina_npy (bench/NpyFile.h), the project's one .npy reader.
-
-#include "NpyFile.h"
+#include <carina/io/Npy.h>
 
 #include <carina/Volume.h>
 
@@ -19,9 +17,9 @@ namespace carina::test {
 /// Volume; a null Volume when the file is absent or not of that kind.
 inline Volume loadNpyUInt8(const QString &path)
 {
-    bench::NpyFile npy;
+    io::NpyArray npy;
     try {
-        npy = bench::NpyFile::read(path.toStdString());
+        npy = io::readNpy(path.toStdString());
     } catch (const std::runtime_error &) {
         return {};
     }

@@ -9,3 +9,4 @@ target_sources(carina_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/LungSegmentation.cp
 target_sources(carina_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/MeshSmoothing.cpp)
 target_sources(carina_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/MeshDecimation.cpp)
 target_sources(carina_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/GroundGlass.cpp)
+target_sources(carina_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/LabelVoxels.cpp)

@@ -151,6 +151,10 @@ void TaskRunner::onJobEnded(quint64 generation, const Commit &commit, const QStr
 {
     if (generation != m_generation)
         return; // stale: a newer task, an invalidate() or a new study owns the runner now
+    // cancel() while busy wins even when the work had already finished on its thread and only
+    // the commit was still on its way here.
+    if (m_running && m_running->isCanceled() && error.isEmpty())
+        wasCanceled = true;
     m_running.reset();
     emit busyChanged();
     if (wasCanceled) {

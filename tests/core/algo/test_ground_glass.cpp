@@ -5,7 +5,7 @@
 // anchor's own scikit-image path, voxel for voxel.
 #include <carina/algo/GroundGlass.h>
 
-#include "NpyFile.h"
+#include <carina/io/Npy.h>
 
 #include <QProcess>
 #include <QTemporaryDir>
@@ -173,7 +173,7 @@ private slots:
         QCOMPARE(python.exitCode(), 0);
 
         // The phantom as the anchors describe it (x fastest, ROI from the metadata).
-        const bench::NpyFile npy = bench::NpyFile::read(data + "/ct_phantom.npy");
+        const io::NpyArray npy = io::readNpy(data + "/ct_phantom.npy");
         ImageGeometry g;
         g.dims = {int(npy.shape[2]), int(npy.shape[1]), int(npy.shape[0])};
         g.spacing = {0.7, 0.7, 1.0};
@@ -186,7 +186,7 @@ private slots:
         const GroundGlassOptions options{f[6].toDouble(), f[7].toDouble(), true};
         const GroundGlassResult r = extractGroundGlass(ct, roi, {}, options);
 
-        const bench::NpyFile expected = bench::NpyFile::read(reference.toStdString());
+        const io::NpyArray expected = io::readNpy(reference.toStdString());
         QCOMPARE(expected.elementCount(), r.mask.size());
         const std::uint8_t *e = expected.as<std::uint8_t>();
         std::size_t differ = 0;

@@ -7,7 +7,7 @@
 #include <carina/io/Nifti.h>
 #include <carina/io/VolumeReader.h>
 
-#include "NpyFile.h"
+#include <carina/io/Npy.h>
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -37,7 +37,8 @@ std::string anchorDataDir()
     return env && *env ? std::string(env) : std::string("/tmp/carina-anchor-data");
 }
 
-using carina::bench::NpyFile;
+using carina::io::NpyArray;
+using carina::io::readNpy;
 
 double dice(const LabelVolume &seg, const std::uint8_t *truth, std::uint16_t label)
 {
@@ -201,7 +202,7 @@ private slots:
         if (!std::filesystem::exists(ctPath) || !std::filesystem::exists(gtPath) || !std::filesystem::exists(metaPath))
             QSKIP(qPrintable(QString::fromStdString("anchor phantom not found in " + dir
                                                     + " (run /work/shared/anchors/gen_data.py or set CARINA_ANCHOR_DATA)")));
-        const NpyFile ctNpy = NpyFile::read(ctPath), gtNpy = NpyFile::read(gtPath);
+        const NpyArray ctNpy = readNpy(ctPath), gtNpy = readNpy(gtPath);
         QCOMPARE(QString::fromStdString(ctNpy.descr), QStringLiteral("<i2"));
         QCOMPARE(ctNpy.shape.size(), std::size_t(3));
         QFile metaFile(QString::fromStdString(metaPath));

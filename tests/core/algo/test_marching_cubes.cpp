@@ -6,7 +6,7 @@
 #include <carina/Volume.h>
 #include <carina/algo/MarchingCubes.h>
 
-#include "NpyFile.h"
+#include <carina/io/Npy.h>
 
 #include <Eigen/Geometry>
 #include <QTest>
@@ -345,7 +345,7 @@ private slots:
         if (!std::filesystem::exists(path))
             QSKIP("anchor data not generated (run ../shared/anchors/gen_data.py /tmp/carina-anchor-data "
                   "or set CARINA_ANCHOR_DATA)");
-        const carina::bench::NpyFile npy = carina::bench::NpyFile::read(path);
+        const carina::io::NpyArray npy = carina::io::readNpy(path);
         const std::vector<int> &shape = npy.shape;
         const auto *bytes = npy.as<std::uint8_t>();
         QCOMPARE(npy.descr, std::string("|u1"));

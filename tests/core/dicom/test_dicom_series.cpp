@@ -3,7 +3,7 @@
 #include <carina/io/DicomSeries.h>
 #include <carina/io/IoError.h>
 
-#include "NpyFile.h"
+#include <carina/io/Npy.h>
 
 #include <QElapsedTimer>
 #include <QTemporaryDir>
@@ -225,7 +225,7 @@ private slots:
             best = std::min(best, seconds);
         }
         qInfo("phantom (300 uncompressed files, 150 MB): scan + load %.3f s (best of 3)", best);
-        const carina::bench::NpyFile expected = carina::bench::NpyFile::read(npy);
+        const carina::io::NpyArray expected = carina::io::readNpy(npy);
         QCOMPARE(expected.descr, std::string("<i2"));
         QCOMPARE(expected.shape, (std::vector<int>{300, 512, 512}));
         QCOMPARE(r.volume.dims(), (Dims{512, 512, 300}));
@@ -277,7 +277,7 @@ private slots:
             bytes.replace(at + 8, 4, "40.0");
             std::ofstream(dir.filePath(QString::number(k) + ".dcm").toStdString(), std::ios::binary) << bytes;
         }
-        const carina::bench::NpyFile expected = carina::bench::NpyFile::read(npy);
+        const carina::io::NpyArray expected = carina::io::readNpy(npy);
         for (const bool viaWorkers : {false, true}) { // read in-process, and decoded by the workers
             if (viaWorkers)
                 qputenv("CARINA_DICOM_PLAIN_IN_WORKERS", "1");

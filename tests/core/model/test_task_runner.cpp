@@ -125,6 +125,33 @@ private slots:
         QVERIFY(!runner.status().isEmpty());
     }
 
+    void cancel_after_the_work_ended_but_before_the_commit_still_commits_nothing()
+    {
+        TaskRunner runner;
+        QSignalSpy canceled(&runner, &TaskRunner::canceled);
+        QSignalSpy finished(&runner, &TaskRunner::finished);
+        std::atomic<bool> workDone{false};
+        bool committed = false;
+        QVERIFY(runner.start(
+            [&](const TaskContext &) {
+                workDone = true;
+                return 1;
+            },
+            [&](int) { committed = true; }));
+        // The work ends on its thread while this one handles no events: its result waits in the
+        // event queue, the task is still busy.
+        for (int i = 0; i < 500 && !workDone; ++i)
+            QThread::msleep(10);
+        QVERIFY(workDone);
+        QThread::msleep(50);
+        QVERIFY(runner.busy());
+        runner.cancel();
+        QTRY_COMPARE(canceled.count(), 1);
+        QVERIFY(!committed);
+        QCOMPARE(finished.count(), 0);
+        QVERIFY(!runner.busy());
+    }
+
     void exceptions_become_the_error()
     {
         TaskRunner runner;

@@ -3,7 +3,7 @@
 // The anchor CT phantom (gen_data.py): ct_phantom.nii.gz must equal ct_phantom.npy voxel for
 // voxel, with the LPS geometry of ct_phantom_meta.json.
 #include "NiftiTestUtil.h"
-#include "NpyFile.h"
+#include <carina/io/Npy.h>
 
 #include <carina/io/Nifti.h>
 #include <carina/io/VolumeReader.h>
@@ -60,7 +60,7 @@ private slots:
         QVERIFY((v.geometry().direction - Eigen::Matrix3d::Identity()).cwiseAbs().maxCoeff() < 1e-9);
         QCOMPARE(QByteArray(v.geometry().orientationCode().data(), 3), QByteArray("LPS"));
 
-        const bench::NpyFile npy = bench::NpyFile::read((m_dir + "/ct_phantom.npy").toStdString());
+        const io::NpyArray npy = io::readNpy((m_dir + "/ct_phantom.npy").toStdString());
         QCOMPARE(npy.descr, std::string("<i2"));
         QCOMPARE(npy.shape, (std::vector<int>{shapeZyx[0].toInt(), shapeZyx[1].toInt(), shapeZyx[2].toInt()}));
         QCOMPARE(v.byteSize(), npy.bytes.size());

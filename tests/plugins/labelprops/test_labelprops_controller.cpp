@@ -46,11 +46,15 @@ Volume syntheticImage()
     return v;
 }
 
+// Runs a measurement to its end; true when it committed a result.
 bool measure(LabelPropsController &c)
 {
-    QSignalSpy done(&c, &LabelPropsController::resultChanged);
-    c.run();
-    return QTest::qWaitFor([&] { return !c.busy(); }, 10000) && c.error().isEmpty();
+    QSignalSpy finished(c.task(), &TaskRunner::finished);
+    if (!c.run())
+        return false;
+    if (finished.isEmpty() && !finished.wait(10000))
+        return false;
+    return finished.first().first().toBool() && !c.task()->busy();
 }
 
 QList<int> labels(const RegionTableModel &m)
@@ -211,7 +215,7 @@ private slots:
         QVERIFY(c.deleteSelected());
         QCOMPARE(c.selectedLabel(), 0);
         QCOMPARE(labelsOf(*c.table()), (QList<int>{2, 3}));
-        QVERIFY(!c.status().contains("edited"));
+        QVERIFY(!c.task()->status().contains("edited"));
     }
 
     void measures_an_existing_layer_in_place()
@@ -233,6 +237,105 @@ private slots:
         QCOMPARE(c.table()->valueOf(7, "area"), 10.0);
         QCOMPARE(c.table()->valueOf(7, "mean_intensity"), 10.0);
         QVERIFY(doc.layerOutline(0));
+
+        // The layer removed while it is measured: said so, and not added back.
+        QSignalSpy finished(c.task(), &TaskRunner::finished);
+        QVERIFY(c.run());
+        doc.removeLayer(0);
+        QVERIFY(finished.wait(10000));
+        QCOMPARE(finished.first().first().toBool(), false);
+        QVERIFY(c.task()->error().contains("removed"));
+        QCOMPARE(doc.layerCount(), 0);
+    }
+
+    void a_newer_measurement_supersedes_a_running_one()
+    {
+        Document doc;
+        doc.setImage(syntheticImage());
+        LabelPropsController c(&doc);
+        QSignalSpy finished(c.task(), &TaskRunner::finished);
+        c.setOtsu(false);
+        c.setThreshold(250); // nothing bright: no row, were it committed
+        QVERIFY(c.run());
+        QVERIFY(c.task()->busy());
+        c.setOtsu(true);
+        QVERIFY(measure(c));
+        QCOMPARE(finished.count(), 1); // the first one never commits
+        QCOMPARE(c.table()->totalRows(), 5);
+        QCOMPARE(doc.layerCount(), 1);
+        QTest::qWait(50);
+        QCOMPARE(finished.count(), 1);
+    }
+
+    void a_canceled_or_orphaned_measurement_changes_nothing()
+    {
+        Document doc;
+        doc.setImage(syntheticImage());
+        LabelPropsController c(&doc);
+        QSignalSpy canceled(c.task(), &TaskRunner::canceled);
+        QSignalSpy finished(c.task(), &TaskRunner::finished);
+        QVERIFY(c.run());
+        c.task()->cancel();
+        QVERIFY(canceled.wait(10000));
+        QVERIFY(!c.task()->busy());
+        QVERIFY(!c.hasResult());
+        QCOMPARE(doc.layerCount(), 0);
+        QVERIFY(c.task()->status().contains("Canceled"));
+        QCOMPARE(finished.count(), 0);
+
+        // A new study while measuring drops the run: nothing lands in the new study.
+        QVERIFY(c.run());
+        doc.setImage(syntheticImage());
+        QVERIFY(!c.task()->busy());
+        QTest::qWait(200);
+        QVERIFY(!c.hasResult());
+        QCOMPARE(doc.layerCount(), 0);
+        QCOMPARE(finished.count(), 0);
+
+        // Without a single-channel image run() refuses and says why.
+        LabelPropsController empty(nullptr);
+        QVERIFY(!empty.run());
+        QVERIFY(empty.task()->error().contains("Open an image"));
+    }
+
+    void a_derived_image_on_display_keeps_the_table_a_new_study_clears_it()
+    {
+        Document doc;
+        doc.setImage(syntheticImage());
+        LabelPropsController c(&doc);
+        QVERIFY(measure(c));
+        c.selectRow(c.table()->rowOfLabel(2));
+        const int layer = c.resultLayer();
+        QVERIFY(layer >= 0);
+        const std::shared_ptr<LabelVolume> regions = doc.layer(layer).labels;
+
+        // Showing a derived image of the same study (lungmesh's masked CT) and going back to the
+        // loaded one changes the displayed voxels only: table, selection and layer stay linked.
+        Volume masked = syntheticImage();
+        std::fill(masked.data<std::uint8_t>(), masked.data<std::uint8_t>() + masked.voxelCount(), std::uint8_t(0));
+        doc.showDerivedImage(masked, QStringLiteral("Masked"));
+        doc.showLoadedImage();
+        QVERIFY(c.hasResult());
+        QCOMPARE(c.table()->totalRows(), 5);
+        QCOMPARE(c.selectedLabel(), 2);
+        QCOMPARE(c.resultLayer(), layer);
+        QCOMPARE(doc.layer(layer).labels, regions);
+        QCOMPARE(doc.layerHighlight(layer), 2);
+        // Still linked: a tap on region 1 selects its row, deleting it edits the layer.
+        doc.setCursorIndex(QVector3D(7, 8, 0));
+        QCOMPARE(c.selectedLabel(), 1);
+        QVERIFY(c.deleteSelected());
+        QCOMPARE(regions->at(7, 7, 0), std::uint16_t(0));
+        doc.undo();
+
+        // A new study clears the result (its layer went with the old study).
+        doc.setImage(syntheticImage());
+        QVERIFY(!c.hasResult());
+        QCOMPARE(c.table()->totalRows(), 0);
+        QCOMPARE(c.selectedLabel(), 0);
+        QCOMPARE(c.resultLayer(), -1);
+        QCOMPARE(doc.layerCount(), 0);
+        QVERIFY(c.task()->status().isEmpty());
     }
 
     void exports_the_shown_table_and_the_labels()
@@ -242,7 +345,7 @@ private slots:
         doc.setImage(syntheticImage());
         LabelPropsController c(&doc);
         QVERIFY(!c.exportCsv(dir.filePath("early.csv")));
-        QVERIFY(c.error().contains("measure first"));
+        QVERIFY(c.task()->error().contains("measure first"));
         QVERIFY(measure(c));
         c.table()->setExpression("area > 50");
         c.table()->setColumnShown("orientation", false);
@@ -263,9 +366,9 @@ private slots:
         const Volume nii = io::readVolume(dir.filePath("labels.nii.gz").toStdString()).volume;
         QCOMPARE(nii.dims(), (Dims{64, 48, 1}));
         QVERIFY(!c.exportLabels(dir.filePath("labels.txt")));
-        QVERIFY(c.error().contains(".nii"));
+        QVERIFY(c.task()->error().contains(".nii"));
         QVERIFY(!c.exportCsv(dir.filePath("missing/dir/t.csv")));
-        QVERIFY(c.error().contains("missing/dir/t.csv"));
+        QVERIFY(c.task()->error().contains("missing/dir/t.csv"));
     }
 
 private:

@@ -64,7 +64,13 @@ private slots:
         QVERIFY(measure->height() >= 48);
         harness.tap(measure);
         QTRY_VERIFY_WITH_TIMEOUT(controllerObject->property("hasResult").toBool(), 20000);
-        QTRY_VERIFY(!controllerObject->property("busy").toBool());
+        QObject *task = controllerObject->property("task").value<QObject *>();
+        QVERIFY(task);
+        QTRY_VERIFY(!task->property("busy").toBool());
+        QVERIFY2(task->property("error").toString().isEmpty(), qPrintable(task->property("error").toString()));
+        QQuickItem *status = findItem(panel, QStringLiteral("statusLabel"));
+        QVERIFY(status);
+        QTRY_VERIFY(status->property("text").toString().startsWith(QStringLiteral("1559 region")));
         // The plugin's own classes stay inside it: the test talks to them through Qt's meta-objects.
         auto *model = qobject_cast<QAbstractItemModel *>(controllerObject->property("table").value<QObject *>());
         QVERIFY(model);

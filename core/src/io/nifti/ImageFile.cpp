@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Carina contributors
+#include <carina/LabelVolume.h>
+#include <carina/io/AtomicFile.h>
 #include <carina/io/ImageFile.h>
 #include <carina/io/IoError.h>
 
+#include <QBuffer>
 #include <QFileInfo>
 #include <QImage>
 #include <QImageReader>
 
 #include <cstring>
+#include <stdexcept>
 
 namespace carina::io {
 
@@ -133,6 +137,26 @@ LoadResult readImageFile(const std::string &path)
     }
     result.volume.info().sourcePath = path;
     return result;
+}
+
+void writeLabelPng(const LabelVolume &labels, const std::string &path)
+{
+    const Dims &d = labels.dims();
+    if (d[2] != 1)
+        throw std::invalid_argument(path + ": a PNG holds one slice; save this volume's " + std::to_string(d[2]) +
+                                    " slices of labels as .nii.gz");
+    QImage image(d[0], d[1], QImage::Format_Grayscale16);
+    if (image.isNull())
+        throw IoError(path + ": cannot write: not enough memory for a " + std::to_string(d[0]) + " x " +
+                      std::to_string(d[1]) + " image");
+    for (int y = 0; y < d[1]; ++y)
+        std::memcpy(image.scanLine(y), labels.data() + std::size_t(y) * std::size_t(d[0]), std::size_t(d[0]) * sizeof(std::uint16_t));
+    QByteArray png;
+    QBuffer buffer(&png);
+    buffer.open(QIODevice::WriteOnly);
+    if (!image.save(&buffer, "PNG"))
+        throw IoError(path + ": cannot write: the PNG encoder failed");
+    writeFileAtomically(path, png.constData(), std::size_t(png.size()));
 }
 
 } // namespace carina::io

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+#include <carina/algo/LabelVoxels.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace carina::algo {
+
+namespace {
+
+VoxelBox clipped(const VoxelBox &box, const Dims &dims)
+{
+    VoxelBox out;
+    for (std::size_t a = 0; a < 3; ++a) {
+        out.begin[a] = std::clamp(box.begin[a], 0, dims[a]);
+        out.end[a] = std::clamp(box.end[a], out.begin[a], dims[a]);
+    }
+    return out;
+}
+
+std::size_t linearIndex(const Dims &dims, int x, int y, int z)
+{
+    return (std::size_t(z) * std::size_t(dims[1]) + std::size_t(y)) * std::size_t(dims[0]) + std::size_t(x);
+}
+
+// Calls f(linear, x, y, z) for every voxel of `label` in `box` (already clipped), raster order.
+template<typename F>
+void forEachVoxelOf(const std::uint16_t *labels, const Dims &dims, std::uint16_t label, const VoxelBox &box, F &&f)
+{
+    for (int z = box.begin[2]; z < box.end[2]; ++z)
+        for (int y = box.begin[1]; y < box.end[1]; ++y) {
+            const std::size_t row = linearIndex(dims, 0, y, z);
+            for (int x = box.begin[0]; x < box.end[0]; ++x)
+                if (labels[row + std::size_t(x)] == label)
+                    f(row + std::size_t(x), x, y, z);
+        }
+}
+
+} // namespace
+
+std::uint16_t labelAt(const std::uint16_t *labels, const Dims &dims, const std::array<double, 3> &point)
+{
+    Dims v{};
+    for (std::size_t a = 0; a < 3; ++a) {
+        if (!std::isfinite(point[a]))
+            return 0;
+        const double r = std::round(point[a]);
+        if (r < 0.0 || r >= double(dims[a]))
+            return 0;
+        v[a] = int(r);
+    }
+    return labels[linearIndex(dims, v[0], v[1], v[2])];
+}
+
+std::optional<Dims> nearestVoxelOfLabel(const std::uint16_t *labels, const Dims &dims, std::uint16_t label,
+                                        const std::array<double, 3> &point, const VoxelBox &box,
+                                        const std::array<double, 3> &spacing)
+{
+    std::optional<Dims> best;
+    double bestDistance = std::numeric_limits<double>::infinity();
+    forEachVoxelOf(labels, dims, label, clipped(box, dims), [&](std::size_t, int x, int y, int z) {
+        const double dx = (x - point[0]) * spacing[0];
+        const double dy = (y - point[1]) * spacing[1];
+        const double dz = (z - point[2]) * spacing[2];
+        const double d = dx * dx + dy * dy + dz * dz;
+        if (!best || d < bestDistance) {
+            bestDistance = d;
+            best = Dims{x, y, z};
+        }
+    });
+    return best;
+}
+
+std::vector<std::size_t> voxelsOfLabel(const std::uint16_t *labels, const Dims &dims, std::uint16_t label,
+                                       const VoxelBox &box)
+{
+    std::vector<std::size_t> out;
+    forEachVoxelOf(labels, dims, label, clipped(box, dims), [&](std::size_t linear, int, int, int) { out.push_back(linear); });
+    return out;
+}
+
+} // namespace carina::algo
