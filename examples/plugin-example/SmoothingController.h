@@ -18,6 +18,8 @@ namespace example {
 class SmoothingController : public QObject
 {
     Q_OBJECT
+    // What a session stores and restores: the properties that are the user's settings.
+    Q_CLASSINFO("carina.sessionParameters", "sigmaMm")
     Q_PROPERTY(double sigmaMm READ sigmaMm WRITE setSigmaMm NOTIFY sigmaMmChanged)
     Q_PROPERTY(carina::TaskRunner *task READ task CONSTANT)
 

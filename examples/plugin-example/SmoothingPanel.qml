@@ -3,16 +3,17 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
-import Carina.Shell
+import Carina.Controls
 
-// The shell sets `controller` (a SmoothingController) and `document`. The panel only binds and
-// forwards intents: every state lives in the controller. Theme and TouchButton come from the
-// shell (module Carina.Shell), so the panel has the shell's colours and touch-sized targets.
+// The shell gives the panel its `controller` (a SmoothingController) and the `document` when it
+// creates it. The panel only binds and forwards intents: every state lives in the controller.
+// Theme, TouchButton and NumberField come from Carina.Controls, the host's module for plugin
+// panels, so the panel has the shell's colours and touch-sized targets on any screen.
 Pane {
     id: root
 
-    property QtObject controller: null
-    property QtObject document: null
+    required property QtObject controller
+    required property QtObject document
 
     padding: Theme.spacing
     background: Rectangle { color: Theme.panel }
@@ -21,10 +22,23 @@ Pane {
         anchors.fill: parent
         spacing: Theme.spacing
 
-        Text {
-            text: qsTr("Sigma: %1 mm").arg(sigmaSlider.value.toFixed(1))
-            color: Theme.text
-            font.pixelSize: Theme.fontNormal
+        RowLayout {
+            spacing: Theme.spacing
+            Text {
+                text: qsTr("Sigma")
+                color: Theme.text
+                font.pixelSize: Theme.fontNormal
+            }
+            // The controls never set their own value: they ask, the controller decides.
+            NumberField {
+                objectName: "sigmaField"
+                value: root.controller.sigmaMm
+                from: 0.2
+                to: 10
+                decimals: 1
+                unit: "mm"
+                onValueModified: (value) => root.controller.sigmaMm = value
+            }
         }
         Slider {
             id: sigmaSlider
@@ -34,14 +48,14 @@ Pane {
             from: 0.2
             to: 10
             stepSize: 0.1
-            value: root.controller ? root.controller.sigmaMm : 1
+            value: root.controller.sigmaMm
             onMoved: root.controller.sigmaMm = value
         }
         // The controller's TaskRunner: busy, progress, status, error and cancel() for free.
         ProgressBar {
             Layout.fillWidth: true
-            visible: root.controller !== null && root.controller.task.busy
-            value: root.controller ? root.controller.task.progress : 0
+            visible: root.controller.task.busy
+            value: root.controller.task.progress
         }
         RowLayout {
             spacing: Theme.spacing
@@ -50,14 +64,14 @@ Pane {
                 glyph: "\u25cc"
                 text: qsTr("Smooth")
                 tip: qsTr("Smooth the image with this sigma")
-                enabled: root.controller !== null && !root.controller.task.busy
+                enabled: !root.controller.task.busy
                 onClicked: root.controller.apply()
             }
             TouchButton {
                 objectName: "cancelButton"
                 glyph: "\u2715"
                 text: qsTr("Cancel")
-                enabled: root.controller !== null && root.controller.task.busy
+                enabled: root.controller.task.busy
                 onClicked: root.controller.task.cancel()
             }
             TouchButton {
@@ -65,7 +79,7 @@ Pane {
                 glyph: "\u21ba"
                 text: qsTr("Original")
                 tip: qsTr("Show the image as it was loaded")
-                visible: root.document !== null && root.document.derivedImageName.length > 0
+                visible: root.document.derivedImageName.length > 0
                 onClicked: root.document.showLoadedImage()
             }
         }
@@ -75,7 +89,7 @@ Pane {
             color: Theme.text
             font.pixelSize: Theme.fontNormal
             visible: text.length > 0
-            text: root.controller ? root.controller.task.status : ""
+            text: root.controller.task.status
         }
         Text {
             Layout.fillWidth: true
@@ -83,7 +97,7 @@ Pane {
             color: Theme.error
             font.pixelSize: Theme.fontNormal
             visible: text.length > 0
-            text: root.controller ? root.controller.task.error : ""
+            text: root.controller.task.error
         }
         Item { Layout.fillHeight: true }
     }

@@ -42,7 +42,7 @@ info="$("${clean[@]}" "$work/prefix/bin/carina" --headless info "$work/smoothed.
 echo "$info"
 grep -q "dims: 512 512 30" <<<"$info" || { echo "FAIL: the smoothed image has the wrong size"; exit 1; }
 
-# The panel (which imports the shell's Theme and TouchButton) opens in the installed app.
+# The panel (which imports Carina.Controls from the host) opens in the installed app.
 if [[ -x "$(command -v xvfb-run)" ]]; then
   "${clean[@]}" CARINA_STARTUP_REPORT="$work/panel.json" CARINA_STARTUP_OPEN_PLUGIN=smoothing \
     timeout 300 xvfb-run -a -s "-screen 0 1280x800x24" "$work/prefix/bin/carina" >"$work/gui.log" 2>&1 \
