@@ -91,19 +91,24 @@ Item {
     }
 
     // The range: a tint between two handles, each a line with a finger-sized grab area.
+    // A range reaching past the plot (a wide window over a narrow histogram) is cut at its edges.
     Rectangle {
         objectName: "rangeTint"
+        readonly property real fromX: Math.max(0, Math.min(root.width, root.xOfValue(Math.min(root.low, root.high))))
+        readonly property real toX: Math.max(0, Math.min(root.width, root.xOfValue(Math.max(root.low, root.high))))
         visible: root.rangeEnabled
-        x: Math.min(root.xOfValue(root.low), root.xOfValue(root.high))
-        width: Math.abs(root.xOfValue(root.high) - root.xOfValue(root.low))
+        x: fromX
+        width: Math.max(2, toX - fromX)
         height: parent.height
         color: Qt.rgba(root.rangeColor.r, root.rangeColor.g, root.rangeColor.b, 0.18)
     }
     Repeater {
         model: root.rangeEnabled ? 2 : 0
         Rectangle {
+            readonly property real at: root.xOfValue(index === 0 ? root.low : root.high)
             objectName: index === 0 ? "lowHandle" : "highHandle"
-            x: root.xOfValue(index === 0 ? root.low : root.high) - width / 2
+            visible: at >= 0 && at <= root.width
+            x: at - width / 2
             width: 3
             height: root.height
             color: root.rangeColor

@@ -46,7 +46,7 @@ private slots:
 
         // The window band spans [center - width/2, center + width/2] of the value axis.
         QQuickItem *plot = findItem(panel, QStringLiteral("histogramPlot"));
-        QQuickItem *band = findItem(panel, QStringLiteral("windowBand"));
+        QQuickItem *band = findItem(panel, QStringLiteral("rangeTint"));
         QVERIFY(plot && band);
         QTRY_VERIFY(band->isVisible());
         const QList<qreal> edges = controller->property("edges").value<QList<qreal>>();
