@@ -4,6 +4,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
+import Carina.Controls
 
 // The Label properties panel: mirrors LabelPropsController (labelling parameters, the region
 // table, colour by column, selection) and its RegionTableModel. No logic beyond layout.
@@ -11,19 +12,20 @@ Pane {
     id: root
 
     // Set by the shell: the LabelPropsController and the carina::Document.
-    property QtObject controller: null
-    property QtObject document: null
+    // Given by the shell when it creates the panel.
+    required property QtObject controller
+    required property QtObject document
 
-    readonly property real touchTarget: 48
-    readonly property real gap: 8
+    readonly property real touchTarget: Theme.touchTarget
+    readonly property real gap: Theme.gap
     readonly property real columnWidth: 104
-    readonly property color textColor: palette.windowText
-    readonly property color accentColor: palette.highlight
-    readonly property QtObject table: controller ? controller.table : null
-    readonly property bool hasResult: controller !== null && controller.hasResult
+    readonly property color textColor: Theme.text
+    readonly property color accentColor: Theme.accent
+    readonly property QtObject table: controller.table
+    readonly property bool hasResult: controller.hasResult
     // The measurement's busy, progress, status and error: the controller's TaskRunner.
-    readonly property QtObject task: controller ? controller.task : null
-    readonly property bool busy: task !== null && task.busy
+    readonly property QtObject task: controller.task
+    readonly property bool busy: task.busy
 
     // matplotlib's plasma at 0, 1/4, ..., 1 (the contours' colour map).
     readonly property var plasmaStops: ["#0d0887", "#7e03a8", "#cc4778", "#f89540", "#f0f921"]
@@ -54,22 +56,22 @@ Pane {
                 objectName: "sourceBox"
                 Layout.fillWidth: true
                 Layout.preferredHeight: root.touchTarget
-                model: [qsTr("Threshold the image")].concat(root.controller ? root.controller.layerNames.map(n => qsTr("Layer: %1").arg(n)) : [])
-                currentIndex: root.controller ? root.controller.sourceLayer + 1 : 0
+                model: [qsTr("Threshold the image")].concat(root.controller.layerNames.map(n => qsTr("Layer: %1").arg(n)))
+                currentIndex: root.controller.sourceLayer + 1
                 onActivated: index => root.controller.sourceLayer = index - 1
             }
 
             Label { text: qsTr("Threshold"); color: root.textColor; visible: thresholdRow.visible }
             RowLayout {
                 id: thresholdRow
-                visible: root.controller !== null && root.controller.sourceLayer < 0
+                visible: root.controller.sourceLayer < 0
                 Layout.fillWidth: true
                 Switch {
                     id: otsuSwitch
                     objectName: "otsuSwitch"
                     text: qsTr("Otsu")
                     Layout.preferredHeight: root.touchTarget
-                    checked: root.controller !== null && root.controller.otsu
+                    checked: root.controller.otsu
                     onToggled: root.controller.otsu = checked
                 }
                 TextField {
@@ -79,15 +81,15 @@ Pane {
                     enabled: !otsuSwitch.checked
                     inputMethodHints: Qt.ImhFormattedNumbersOnly
                     validator: DoubleValidator {}
-                    text: root.controller ? (root.controller.otsu && root.hasResult && !isNaN(root.controller.usedThreshold)
-                                             ? root.format(root.controller.usedThreshold) : root.format(root.controller.threshold)) : ""
+                    text: root.controller.otsu && root.hasResult && !isNaN(root.controller.usedThreshold)
+                          ? root.format(root.controller.usedThreshold) : root.format(root.controller.threshold)
                     onEditingFinished: root.controller.threshold = Number.fromLocaleString(Qt.locale(), text)
                 }
                 Switch {
                     objectName: "darkSwitch"
                     text: qsTr("Dark objects")
                     Layout.preferredHeight: root.touchTarget
-                    checked: root.controller !== null && root.controller.darkObjects
+                    checked: root.controller.darkObjects
                     onToggled: root.controller.darkObjects = checked
                 }
             }
@@ -100,8 +102,8 @@ Pane {
                     objectName: "connectivityBox"
                     Layout.preferredHeight: root.touchTarget
                     Layout.preferredWidth: 90
-                    model: root.controller ? root.controller.neighbourChoices : []
-                    currentIndex: root.controller ? Math.max(0, model.indexOf(root.controller.neighbours)) : 0
+                    model: root.controller.neighbourChoices
+                    currentIndex: Math.max(0, model.indexOf(root.controller.neighbours))
                     Component.onCompleted: if (root.controller && root.controller.neighbours === 0) currentIndex = count - 1
                     onActivated: index => root.controller.neighbours = model[index]
                 }
@@ -113,7 +115,7 @@ Pane {
                     from: 0
                     to: 1000000
                     editable: true
-                    value: root.controller ? root.controller.minSize : 0
+                    value: root.controller.minSize
                     onValueModified: root.controller.minSize = value
                 }
             }
@@ -126,7 +128,7 @@ Pane {
                 text: qsTr("Measure")
                 highlighted: true
                 Layout.preferredHeight: root.touchTarget
-                enabled: root.document !== null && root.document.hasImage && root.controller !== null && !root.busy
+                enabled: root.document.hasImage && !root.busy
                 onClicked: root.controller.run()
             }
             Button {
@@ -199,7 +201,7 @@ Pane {
                 Layout.preferredHeight: root.touchTarget
                 Layout.preferredWidth: 150
                 model: root.table ? root.table.allColumns : []
-                currentIndex: root.table && root.controller ? root.table.allColumns.indexOf(root.controller.colourColumn) : -1
+                currentIndex: root.table ? root.table.allColumns.indexOf(root.controller.colourColumn) : -1
                 onActivated: index => root.controller.colourColumn = model[index]
             }
             ColumnLayout {
@@ -221,9 +223,9 @@ Pane {
                 }
                 RowLayout {
                     Layout.fillWidth: true
-                    Label { text: root.controller ? root.format(root.controller.colourMin) : ""; color: root.textColor; font.pixelSize: 11 }
+                    Label { text: root.format(root.controller.colourMin); color: root.textColor; font.pixelSize: 11 }
                     Item { Layout.fillWidth: true }
-                    Label { text: root.controller ? root.format(root.controller.colourMax) : ""; color: root.textColor; font.pixelSize: 11 }
+                    Label { text: root.format(root.controller.colourMax); color: root.textColor; font.pixelSize: 11 }
                 }
             }
         }
@@ -361,7 +363,7 @@ Pane {
             visible: root.hasResult
             wrapMode: Text.Wrap
             color: root.textColor
-            readonly property var props: root.controller ? root.controller.selectedProperties : ({})
+            readonly property var props: root.controller.selectedProperties
             text: root.controller && root.controller.selectedLabel > 0
                   ? qsTr("Region %1: area %2, perimeter %3, eccentricity %4, mean intensity %5")
                     .arg(props["label"]).arg(props["area"]).arg(props["perimeter"] !== undefined ? props["perimeter"] : props["surface_area_mm2"])
@@ -375,13 +377,13 @@ Pane {
                 objectName: "deleteButton"
                 text: qsTr("Delete region")
                 Layout.preferredHeight: root.touchTarget
-                enabled: root.controller !== null && root.controller.selectedLabel > 0
+                enabled: root.controller.selectedLabel > 0
                 onClicked: root.controller.deleteSelected()
             }
             Button {
                 text: qsTr("Undo")
                 Layout.preferredHeight: root.touchTarget
-                enabled: root.document !== null && root.document.undoStack.canUndo
+                enabled: root.document.undoStack.canUndo
                 onClicked: root.document.undo()
             }
             Item { Layout.fillWidth: true }

@@ -4,6 +4,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
+import Carina.Controls
 
 // The Lung mesh panel: mirrors LungMeshController (run, and its task's progress, error, status
 // and cancel; per-lung appearance, mesh options, figures, export). Text takes the style's colours
@@ -12,23 +13,23 @@ Pane {
     id: root
 
     // Set by the shell: the LungMeshController and the carina::Document.
-    property QtObject controller: null
-    property QtObject document: null
+    // Given by the shell when it creates the panel.
+    required property QtObject controller
+    required property QtObject document
 
-    readonly property real touchTarget: 48
-    readonly property real gap: 8
-    readonly property color accentColor: palette.highlight
-    readonly property bool ready: controller !== null
-    readonly property bool busy: ready && controller.task.busy
-    readonly property bool hasResult: ready && controller.hasResult
+    readonly property real touchTarget: Theme.touchTarget
+    readonly property real gap: Theme.gap
+    readonly property color accentColor: Theme.accent
+    readonly property bool busy: controller.task.busy
+    readonly property bool hasResult: controller.hasResult
     // Swatches a finger can hit; the first two are the lung label colours' neighbours.
     readonly property var swatches: ["#dc5a5a", "#e89b3c", "#e6c229", "#5cb85c", "#4aa3df", "#8f6fd8", "#e0e0e0"]
 
     function ml(value) {
-        return Number(value).toLocaleString(Qt.locale(), "f", 0) + " mL";
+        return Format.withUnit(value, "mL", 0);
     }
     function area(mm2) {
-        return Number(mm2 / 100).toLocaleString(Qt.locale(), "f", 0) + " cm²  (" + Number(mm2).toLocaleString(Qt.locale(), "f", 0) + " mm²)";
+        return Format.withUnit(mm2 / 100, "cm²", 0) + "  (" + Format.withUnit(mm2, "mm²", 0) + ")";
     }
 
     padding: gap
@@ -60,7 +61,7 @@ Pane {
                     implicitHeight: root.touchTarget
                     text: root.hasResult ? qsTr("Run again") : qsTr("Find lungs")
                     highlighted: true
-                    enabled: root.ready && !root.busy && root.document !== null && root.document.hasImage
+                    enabled: !root.busy && root.document.hasImage
                     onClicked: root.controller.run()
                 }
                 Button {
@@ -81,10 +82,10 @@ Pane {
                     Layout.fillWidth: true
                     from: 0
                     to: 1
-                    value: root.ready ? root.controller.task.progress : 0
+                    value: root.controller.task.progress
                 }
                 Label {
-                    text: root.ready ? (root.controller.task.progressText || qsTr("Starting")) : ""
+                    text: (root.controller.task.progressText || qsTr("Starting"))
                 }
             }
 
@@ -93,8 +94,8 @@ Pane {
                 Layout.fillWidth: true
                 visible: text.length > 0
                 wrapMode: Text.WordWrap
-                color: "#e0605a"
-                text: root.ready ? root.controller.task.error : ""
+                color: Theme.error
+                text: root.controller.task.error
             }
             Label {
                 objectName: "statusLabel"
@@ -102,15 +103,15 @@ Pane {
                 visible: text.length > 0 && !root.busy
                 wrapMode: Text.WordWrap
                 opacity: 0.75
-                text: root.ready ? root.controller.task.status : ""
+                text: root.controller.task.status
             }
             Repeater {
-                model: root.ready ? root.controller.warnings : []
+                model: root.controller.warnings
                 delegate: Label {
                     required property string modelData
                     Layout.fillWidth: true
                     wrapMode: Text.WordWrap
-                    color: "#e0a63a"
+                    color: Theme.warning
                     text: "⚠ " + modelData
                 }
             }
@@ -138,7 +139,7 @@ Pane {
             Label {
                 visible: root.hasResult
                 opacity: 0.75
-                text: root.hasResult ? qsTr("%1 triangles in 3D").arg(Number(root.controller.triangleCount).toLocaleString(Qt.locale(), "f", 0)) : ""
+                text: root.hasResult ? qsTr("%1 triangles in 3D").arg(Format.count(root.controller.triangleCount)) : ""
             }
 
             // --- per-lung appearance ---
@@ -151,7 +152,7 @@ Pane {
                     id: lungFrame
                     required property var modelData
                     readonly property string side: modelData.side
-                    readonly property color colour: root.ready ? root.controller[side + "Colour"] : "white"
+                    readonly property color colour: root.controller[side + "Colour"]
                     Layout.fillWidth: true
                     objectName: side + "LungFrame"
 
@@ -171,7 +172,7 @@ Pane {
                                 Layout.fillWidth: true
                                 implicitHeight: root.touchTarget
                                 text: lungFrame.modelData.title
-                                checked: root.ready && root.controller[lungFrame.side + "Visible"]
+                                checked: root.controller[lungFrame.side + "Visible"]
                                 onToggled: root.controller[lungFrame.side + "Visible"] = checked
                             }
                         }
@@ -184,7 +185,7 @@ Pane {
                                 implicitHeight: root.touchTarget
                                 from: 0
                                 to: 1
-                                value: root.ready ? root.controller[lungFrame.side + "Opacity"] : 0.5
+                                value: root.controller[lungFrame.side + "Opacity"]
                                 onMoved: root.controller[lungFrame.side + "Opacity"] = value
                             }
                         }
@@ -219,7 +220,7 @@ Pane {
                 implicitHeight: root.touchTarget
                 text: qsTr("Show masked CT (air outside the lungs)")
                 enabled: root.hasResult
-                checked: root.ready && root.controller.showMaskedCt
+                checked: root.controller.showMaskedCt
                 onToggled: root.controller.showMaskedCt = checked
             }
 
@@ -238,7 +239,7 @@ Pane {
                     from: 0
                     to: 100
                     editable: true
-                    value: root.ready ? root.controller.smoothingIterations : 10
+                    value: root.controller.smoothingIterations
                     onValueModified: root.controller.smoothingIterations = value
                 }
             }
@@ -252,7 +253,7 @@ Pane {
                     to: 2000000
                     stepSize: 10000
                     editable: true
-                    value: root.ready ? root.controller.targetTriangles : 150000
+                    value: root.controller.targetTriangles
                     onValueModified: root.controller.targetTriangles = value
                 }
             }
@@ -263,7 +264,7 @@ Pane {
                     Layout.fillWidth: true
                     implicitHeight: root.touchTarget
                     text: qsTr("CT surface at")
-                    checked: root.ready && root.controller.isoSurface
+                    checked: root.controller.isoSurface
                     onToggled: root.controller.isoSurface = checked
                 }
                 SpinBox {
@@ -273,8 +274,8 @@ Pane {
                     to: 3000
                     stepSize: 50
                     editable: true
-                    enabled: root.ready && root.controller.isoSurface
-                    value: root.ready ? root.controller.isoThresholdHu : 300
+                    enabled: root.controller.isoSurface
+                    value: root.controller.isoThresholdHu
                     textFromValue: (value, locale) => qsTr("%1 HU").arg(value)
                     valueFromText: (text, locale) => parseInt(text)
                     onValueModified: root.controller.isoThresholdHu = value
@@ -287,7 +288,7 @@ Pane {
                     objectName: "isoVisible"
                     implicitHeight: root.touchTarget
                     text: qsTr("Show")
-                    checked: root.ready && root.controller.isoVisible
+                    checked: root.controller.isoVisible
                     onToggled: root.controller.isoVisible = checked
                 }
                 Slider {
@@ -296,7 +297,7 @@ Pane {
                     implicitHeight: root.touchTarget
                     from: 0
                     to: 1
-                    value: root.ready ? root.controller.isoOpacity : 0.25
+                    value: root.controller.isoOpacity
                     onMoved: root.controller.isoOpacity = value
                 }
             }
