@@ -55,6 +55,8 @@ Pane {
                 id: sourceBox
                 objectName: "sourceBox"
                 Layout.fillWidth: true
+                // As wide as the column leaves, not as its longest entry ("Layer: ...") wants.
+                Layout.preferredWidth: 1
                 Layout.preferredHeight: root.touchTarget
                 model: [qsTr("Threshold the image")].concat(root.controller.layerNames.map(n => qsTr("Layer: %1").arg(n)))
                 currentIndex: root.controller.sourceLayer + 1
@@ -66,6 +68,7 @@ Pane {
                 id: thresholdRow
                 visible: root.controller.sourceLayer < 0
                 Layout.fillWidth: true
+                Layout.preferredWidth: 1
                 Switch {
                     id: otsuSwitch
                     objectName: "otsuSwitch"
@@ -85,39 +88,42 @@ Pane {
                           ? root.format(root.controller.usedThreshold) : root.format(root.controller.threshold)
                     onEditingFinished: root.controller.threshold = Number.fromLocaleString(Qt.locale(), text)
                 }
-                Switch {
-                    objectName: "darkSwitch"
-                    text: qsTr("Dark objects")
-                    Layout.preferredHeight: root.touchTarget
-                    checked: root.controller.darkObjects
-                    onToggled: root.controller.darkObjects = checked
-                }
+            }
+
+            // Rows of their own: side by side they made the panel wider than the drawer.
+            Item { visible: thresholdRow.visible; Layout.preferredWidth: 1 }
+            Switch {
+                objectName: "darkSwitch"
+                visible: thresholdRow.visible
+                text: qsTr("Dark objects")
+                Layout.preferredHeight: root.touchTarget
+                checked: root.controller.darkObjects
+                onToggled: root.controller.darkObjects = checked
             }
 
             Label { text: qsTr("Neighbours"); color: root.textColor; visible: thresholdRow.visible }
-            RowLayout {
+            ComboBox {
+                objectName: "connectivityBox"
                 visible: thresholdRow.visible
+                Layout.preferredHeight: root.touchTarget
+                Layout.preferredWidth: Math.max(90, implicitWidth)
+                model: root.controller.neighbourChoices
+                currentIndex: Math.max(0, model.indexOf(root.controller.neighbours))
+                Component.onCompleted: if (root.controller.neighbours === 0) currentIndex = count - 1
+                onActivated: index => root.controller.neighbours = model[index]
+            }
+            Label { text: qsTr("Min size"); color: root.textColor; visible: thresholdRow.visible }
+            SpinBox {
+                objectName: "minSizeBox"
+                visible: thresholdRow.visible
+                Layout.preferredHeight: root.touchTarget
                 Layout.fillWidth: true
-                ComboBox {
-                    objectName: "connectivityBox"
-                    Layout.preferredHeight: root.touchTarget
-                    Layout.preferredWidth: 90
-                    model: root.controller.neighbourChoices
-                    currentIndex: Math.max(0, model.indexOf(root.controller.neighbours))
-                    Component.onCompleted: if (root.controller && root.controller.neighbours === 0) currentIndex = count - 1
-                    onActivated: index => root.controller.neighbours = model[index]
-                }
-                Label { text: qsTr("Min size"); color: root.textColor }
-                SpinBox {
-                    objectName: "minSizeBox"
-                    Layout.preferredHeight: root.touchTarget
-                    Layout.fillWidth: true
-                    from: 0
-                    to: 1000000
-                    editable: true
-                    value: root.controller.minSize
-                    onValueModified: root.controller.minSize = value
-                }
+                Layout.preferredWidth: 1
+                from: 0
+                to: 1000000
+                editable: true
+                value: root.controller.minSize
+                onValueModified: root.controller.minSize = value
             }
         }
 
@@ -256,6 +262,10 @@ Pane {
             id: header
             objectName: "tableHeader"
             Layout.fillWidth: true
+            // Its implicit width is all the columns': it scrolls with the table instead of
+            // widening the panel past the drawer.
+            Layout.minimumWidth: 0
+            Layout.preferredWidth: 1
             Layout.preferredHeight: 36
             visible: root.hasResult
             syncView: tableView
@@ -370,30 +380,41 @@ Pane {
                     .arg(props["eccentricity"] !== undefined ? props["eccentricity"] : "–").arg(props["mean_intensity"])
                   : qsTr("Tap a row, or a region on the image.")
         }
-        RowLayout {
+        // Two by two: four buttons in one row were wider than the drawer.
+        GridLayout {
             Layout.fillWidth: true
             visible: root.hasResult
+            columns: 2
+            columnSpacing: root.gap
+            rowSpacing: 0
             Button {
                 objectName: "deleteButton"
                 text: qsTr("Delete region")
+                Layout.fillWidth: true
+                Layout.preferredWidth: 1
                 Layout.preferredHeight: root.touchTarget
                 enabled: root.controller.selectedLabel > 0
                 onClicked: root.controller.deleteSelected()
             }
             Button {
                 text: qsTr("Undo")
+                Layout.fillWidth: true
+                Layout.preferredWidth: 1
                 Layout.preferredHeight: root.touchTarget
                 enabled: root.document.undoStack.canUndo
                 onClicked: root.document.undo()
             }
-            Item { Layout.fillWidth: true }
             Button {
                 text: qsTr("Export CSV")
+                Layout.fillWidth: true
+                Layout.preferredWidth: 1
                 Layout.preferredHeight: root.touchTarget
                 onClicked: { saveDialog.kind = "csv"; saveDialog.nameFilters = [qsTr("CSV (*.csv)")]; saveDialog.open() }
             }
             Button {
                 text: qsTr("Export labels")
+                Layout.fillWidth: true
+                Layout.preferredWidth: 1
                 Layout.preferredHeight: root.touchTarget
                 onClicked: {
                     saveDialog.kind = "labels"

@@ -262,8 +262,9 @@ std::array<int, 6> inclusiveBox(const LungMask &lungs)
     const Dims &d = lungs.mask.dims();
     std::array<int, 6> box{};
     for (std::size_t a = 0; a < 3; ++a) {
-        box[2 * a] = std::max(lungs.box.begin[a], 0);
-        box[2 * a + 1] = std::min(lungs.box.end[a], d[a]) - 1;
+        // Clamped first: an empty box may hold INT_MIN, which minus one would overflow.
+        box[2 * a] = std::clamp(lungs.box.begin[a], 0, d[a]);
+        box[2 * a + 1] = std::clamp(lungs.box.end[a], 0, d[a]) - 1;
     }
     return box;
 }

@@ -123,11 +123,18 @@ bool TaskRunner::startJob(Job job)
         return outcome;
     });
     m_worker = QFuture<void>(future);
-    future.then(this, [this, generation](const JobOutcome &outcome) {
-        // Always one more event-loop turn: Qt 6.4 runs then() at once when the work finished
-        // before it was attached, i.e. still inside startJob(), before the caller returns.
+    // Through the relay, not then(this, ...): Qt 6.4 asserts when a continuation's context object
+    // dies while the work runs. Always one more event-loop turn, too: a continuation attached to
+    // work that already finished runs at once, still inside startJob().
+    future.then([relay = m_relay, generation](const JobOutcome &outcome) {
+        const std::lock_guard lock(relay->mutex);
+        if (!relay->runner)
+            return;
         QMetaObject::invokeMethod(
-            this, [this, generation, outcome] { onJobEnded(generation, outcome.commit, outcome.error, outcome.canceled); },
+            relay->runner,
+            [runner = relay->runner, generation, outcome] {
+                runner->onJobEnded(generation, outcome.commit, outcome.error, outcome.canceled);
+            },
             Qt::QueuedConnection);
     });
     return true;

@@ -28,7 +28,8 @@ NpyArray array(const char *descr, std::vector<int> shape, const std::vector<T> &
     a.descr = descr;
     a.shape = std::move(shape);
     a.bytes.resize(values.size() * sizeof(T));
-    std::memcpy(a.bytes.data(), values.data(), a.bytes.size());
+    if (!values.empty()) // memcpy's pointers must not be null, even for no bytes
+        std::memcpy(a.bytes.data(), values.data(), a.bytes.size());
     return a;
 }
 

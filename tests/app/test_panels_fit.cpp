@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: Apache-2.0
+// SPDX-FileCopyrightText: Carina contributors
+// Every plugin's panel lays out inside the shell's drawer, at 1280x800 (side drawer) and at
+// 800x1280 (bottom sheet), with its result shown: no control or text reaches past the drawer's
+// edge, where it would be cut off. A list or table that scrolls sideways by design is exempt.
+#include "AppController.h"
+#include "GuiMain.h"
+#include "QuickItemSearch.h"
+
+#include <carina/Document.h>
+#include <carina/PluginHost.h>
+#include <carina/TaskRunner.h>
+
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QTest>
+
+using namespace carina;
+using carina::test::findItem;
+
+namespace {
+
+// Visible items whose right edge passes `limit` (scene x), as "objectName/class at x..y".
+void collectOverflow(QQuickItem *item, qreal limit, QStringList &out)
+{
+    if (!item->isVisible() || item->opacity() == 0.0)
+        return;
+    // Material's shadows and ripples reach past a control on purpose: decoration, not content.
+    const QString type = QString::fromLatin1(item->metaObject()->className());
+    if (type.startsWith(QLatin1String("ElevationEffect")) || type.startsWith(QLatin1String("Ripple")))
+        return;
+    const QRectF r = item->mapRectToScene(QRectF(0, 0, item->width(), item->height()));
+    if (r.width() > 0 && r.right() > limit + 1.0) {
+        QString chain;
+        for (QQuickItem *p = item->parentItem(); p && chain.size() < 300; p = p->parentItem())
+            chain += QStringLiteral(" < %1 %2").arg(QString::fromLatin1(p->metaObject()->className()), p->objectName());
+        out << QStringLiteral("%1 (%2) ends at %3 > %4%5")
+                   .arg(item->objectName().isEmpty() ? QStringLiteral("-") : item->objectName(),
+                        QString::fromLatin1(item->metaObject()->className()))
+                   .arg(r.right())
+                   .arg(limit)
+                   .arg(chain);
+    }
+    // A Flickable wider inside than out scrolls sideways: its content may be wider on purpose.
+    const bool scrollsSideways = item->inherits("QQuickFlickable")
+                                 && item->property("contentWidth").toReal() > item->width() + 1.0;
+    if (scrollsSideways)
+        return;
+    if (item->clip()) // what a clipping item hides of its children is its own business
+        limit = std::min(limit, r.right());
+    for (QQuickItem *child : item->childItems())
+        collectOverflow(child, limit, out);
+}
+
+} // namespace
+
+class TestPanelsFit : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        QCoreApplication::setOrganizationName(QStringLiteral("CarinaTests"));
+        configureShellStyle();
+    }
+
+    void every_panel_fits_its_drawer_data()
+    {
+        QTest::addColumn<QSize>("size");
+        QTest::newRow("landscape 1280x800") << QSize(1280, 800);
+        QTest::newRow("portrait 800x1280") << QSize(800, 1280);
+    }
+
+    void every_panel_fits_its_drawer()
+    {
+        QFETCH(QSize, size);
+        const QString input = findBundledSample();
+        if (input.isEmpty())
+            QSKIP("the bundled sample (data/sample/lungpetctdx-a0002) is missing");
+        PluginHost host;
+        host.discover();
+        AppController controller(&host);
+        QQmlApplicationEngine engine;
+        QQuickWindow *window = loadShell(engine, controller);
+        QVERIFY(window);
+        window->resize(size);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        controller.openPath(input);
+        QTRY_VERIFY_WITH_TIMEOUT(!controller.busy() && controller.document()->hasImage(), 120000);
+        QTRY_COMPARE(window->property("portrait").toBool(), size.height() > size.width());
+
+        int checked = 0;
+        const PluginListModel *plugins = controller.plugins();
+        for (int row = 0; row < plugins->rowCount(); ++row) {
+            const QModelIndex index = plugins->index(row);
+            if (!plugins->data(index, PluginListModel::LoadedRole).toBool())
+                continue;
+            const QString id = plugins->data(index, PluginListModel::IdRole).toString();
+            QVERIFY(QMetaObject::invokeMethod(window, "openPlugin", Q_ARG(QVariant, id),
+                                              Q_ARG(QVariant, plugins->data(index, PluginListModel::NameRole))));
+            QQuickItem *loader = nullptr;
+            QTRY_VERIFY((loader = findItem(window->contentItem(), QStringLiteral("pluginPanelLoader"))) != nullptr);
+            QTRY_VERIFY(loader->property("source").toUrl() == controller.panelUrlFor(id)
+                        && loader->property("item").value<QQuickItem *>() != nullptr);
+            QQuickItem *panel = loader->property("item").value<QQuickItem *>();
+
+            // A result on show, as a user sees the panel after running it.
+            QObject *plugin = controller.controllerFor(id);
+            QVERIFY(plugin);
+            if (id == QLatin1String("ggo"))
+                QMetaObject::invokeMethod(plugin, "regionAroundCursor", Q_ARG(double, 50.0));
+            if (plugin->metaObject()->indexOfMethod("run()") >= 0) {
+                auto *task = plugin->property("task").value<TaskRunner *>();
+                bool started = false;
+                QMetaObject::invokeMethod(plugin, "run", Q_RETURN_ARG(bool, started));
+                if (started && task)
+                    QTRY_VERIFY_WITH_TIMEOUT(!task->busy(), 120000);
+            }
+            QTest::qWait(300); // the panel lays out what the result shows
+
+            // The drawer's content: the loader's parent column spans the drawer.
+            QQuickItem *drawerContent = loader->parentItem();
+            QVERIFY(drawerContent);
+            const qreal limit = drawerContent->mapRectToScene(QRectF(0, 0, drawerContent->width(), 1)).right();
+            window->grabWindow().save(QStringLiteral(CARINA_BINARY_DIR "/panel-%1-%2x%3.png").arg(id).arg(size.width()).arg(size.height()));
+            QStringList overflow;
+            collectOverflow(panel, limit, overflow);
+            QVERIFY2(overflow.isEmpty(), qPrintable(id + QStringLiteral(": ") + overflow.join(QStringLiteral("; "))));
+            qInfo("%s at %dx%d: fits in %.0f px", qPrintable(id), size.width(), size.height(), drawerContent->width());
+            ++checked;
+        }
+        QVERIFY(checked >= 4);
+    }
+};
+
+QTEST_MAIN(TestPanelsFit)
+#include "test_panels_fit.moc"
