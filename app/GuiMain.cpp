@@ -13,6 +13,7 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QGuiApplication>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -198,7 +199,11 @@ void reportStartupWhenReady(QQuickWindow *window, AppController *controller, con
                 plugins.append(QJsonObject{{QStringLiteral("id"), model->data(index, PluginListModel::IdRole).toString()},
                                            {QStringLiteral("name"), model->data(index, PluginListModel::NameRole).toString()},
                                            {QStringLiteral("loaded"), model->data(index, PluginListModel::LoadedRole).toBool()},
-                                           {QStringLiteral("error"), model->data(index, PluginListModel::ErrorRole).toString()}});
+                                           {QStringLiteral("error"), model->data(index, PluginListModel::ErrorRole).toString()},
+                                           {QStringLiteral("iconLoads"), [&] {
+                                                const QUrl icon = model->data(index, PluginListModel::IconUrlRole).toUrl();
+                                                return !icon.isEmpty() && !QImage(QLatin1Char(':') + icon.path()).isNull();
+                                            }()}});
             }
             const QQuickItem *tiles = findNamedItem(window->contentItem(), QStringLiteral("toolTiles"));
             QJsonObject report{

@@ -5,6 +5,8 @@
 #   CLASS_NAME <class>          the plugin class (the one with Q_PLUGIN_METADATA)
 #   SOURCES <file>...           C++ sources of the plugin library
 #   [QML_FILES <file>...]       the panel and its QML pieces, compiled into the library
+#   [ICON <file.svg>]           the tile's icon, compiled in beside the panel; name it in the
+#                               metadata's "icon" ("icon": "<file.svg>")
 #   [URI <Module.Uri>]          QML module of the panel; default Carina.Plugins.<CLASS_NAME without "Plugin">
 #   [LIBS <target>...]          more libraries to link privately (Carina::Core and Qt6::Core always)
 #   [OUTPUT_DIRECTORY <dir>]    default ${CARINA_PLUGIN_OUTPUT_DIR} (where the host finds in-tree plugins)
@@ -18,7 +20,7 @@
 include_guard(GLOBAL)
 
 function(carina_add_plugin id)
-  cmake_parse_arguments(P "NO_INSTALL" "CLASS_NAME;URI;OUTPUT_DIRECTORY" "SOURCES;QML_FILES;LIBS" ${ARGN})
+  cmake_parse_arguments(P "NO_INSTALL" "CLASS_NAME;URI;OUTPUT_DIRECTORY;ICON" "SOURCES;QML_FILES;LIBS" ${ARGN})
   if(P_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "carina_add_plugin(${id}): unknown arguments ${P_UNPARSED_ARGUMENTS}")
   endif()
@@ -75,7 +77,8 @@ function(carina_add_plugin id)
       RESOURCE_PREFIX /qt/qml
       NO_PLUGIN
       OUTPUT_DIRECTORY "${CMAKE_CURRENT_BINARY_DIR}/qml/${uri_path}"
-      QML_FILES ${P_QML_FILES})
+      QML_FILES ${P_QML_FILES}
+      RESOURCES ${P_ICON})
   endif()
 
   if(P_OUTPUT_DIRECTORY)

@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   qt6-base-dev qt6-base-private-dev qt6-declarative-dev qt6-declarative-dev-tools qt6-3d-dev libxkbcommon-dev
-  qt6-image-formats-plugins qt6-qpa-plugins
+  qt6-image-formats-plugins qt6-qpa-plugins libqt6svg6
   qml6-module-qt3d-animation qml6-module-qttest qml6-module-qtqml-models qml6-module-qt-labs-qmlmodels
   qml6-module-qt-labs-platform qml6-module-qtqml-workerscript qml6-module-qtcore qml6-module-qt-labs-settings
   libgdcm-dev libgdcm-tools libeigen3-dev libboost-dev libboost-iostreams-dev

@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Carina contributors
 #include "PluginListModel.h"
 
+#include <QFile>
 #include <QFileInfo>
 
 #include <algorithm>
@@ -24,6 +25,19 @@ void PluginListModel::reset(const PluginHost *host)
     emit countChanged();
 }
 
+QUrl PluginListModel::iconUrl(const PluginRecord &record)
+{
+    // The metadata's "icon" names an image the plugin compiled in beside its panel
+    // (carina_add_plugin(... ICON ggo.svg)); an older plugin's icon word ("ggo") names none.
+    if (!record.plugin || record.icon.isEmpty())
+        return {};
+    const QUrl panel = record.plugin->panelUrl();
+    if (panel.scheme() != QLatin1String("qrc"))
+        return {};
+    const QUrl icon = panel.resolved(QUrl(record.icon));
+    return QFile::exists(QLatin1Char(':') + icon.path()) ? icon : QUrl();
+}
+
 int PluginListModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_records.size());
@@ -44,6 +58,7 @@ QVariant PluginListModel::data(const QModelIndex &index, int role) const
     case LoadedRole: return r.loaded;
     case ErrorRole: return r.error;
     case FilePathRole: return r.filePath;
+    case IconUrlRole: return iconUrl(r);
     default: return {};
     }
 }
@@ -52,7 +67,7 @@ QHash<int, QByteArray> PluginListModel::roleNames() const
 {
     return {{IdRole, "pluginId"},       {NameRole, "name"},     {DescriptionRole, "description"},
             {VersionRole, "version"},   {IconRole, "icon"},     {LoadedRole, "loaded"},
-            {ErrorRole, "error"},       {FilePathRole, "filePath"}};
+            {ErrorRole, "error"},       {FilePathRole, "filePath"}, {IconUrlRole, "iconUrl"}};
 }
 
 QVariantMap PluginListModel::get(int row) const

@@ -6,6 +6,7 @@
 
 #include <QAbstractListModel>
 #include <QQmlEngine>
+#include <QUrl>
 
 namespace carina {
 
@@ -19,7 +20,7 @@ class PluginListModel : public QAbstractListModel
     Q_PROPERTY(int count READ count NOTIFY countChanged)
 
 public:
-    enum Role { IdRole = Qt::UserRole + 1, NameRole, DescriptionRole, VersionRole, IconRole, LoadedRole, ErrorRole, FilePathRole };
+    enum Role { IdRole = Qt::UserRole + 1, NameRole, DescriptionRole, VersionRole, IconRole, LoadedRole, ErrorRole, FilePathRole, IconUrlRole };
 
     explicit PluginListModel(QObject *parent = nullptr);
 
@@ -33,6 +34,10 @@ public:
 
     /// The record of row `row` as a map with the role names as keys (empty when out of range).
     Q_INVOKABLE QVariantMap get(int row) const;
+
+    /// The image the plugin compiled in for its tile (its metadata's "icon", beside its panel),
+    /// or an empty URL when it has none: the tile then shows the name's initial.
+    static QUrl iconUrl(const PluginRecord &record);
 
 signals:
     void countChanged();

@@ -39,6 +39,7 @@ ListView {
         id: tile
         required property string pluginId
         required property string name
+        required property url iconUrl
         required property string description
         required property bool loaded
         required property string error
@@ -63,7 +64,21 @@ ListView {
         contentItem: ColumnLayout {
             spacing: 2
             opacity: tile.loaded ? 1 : 0.45
+            Image {
+                id: icon
+                objectName: "tileIcon"
+                Layout.alignment: Qt.AlignHCenter
+                Layout.preferredWidth: Math.round(Theme.touchTarget * 0.7)
+                Layout.preferredHeight: Layout.preferredWidth
+                visible: status === Image.Ready
+                source: tile.iconUrl
+                sourceSize.width: Layout.preferredWidth * Screen.devicePixelRatio
+                sourceSize.height: Layout.preferredHeight * Screen.devicePixelRatio
+                fillMode: Image.PreserveAspectFit
+            }
+            // Without an icon: the name's initial in a ring.
             Rectangle {
+                visible: !icon.visible
                 Layout.alignment: Qt.AlignHCenter
                 width: Math.round(Theme.touchTarget * 0.7)
                 height: width

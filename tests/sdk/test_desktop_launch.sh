@@ -67,6 +67,9 @@ for plugin_id, status in expected:
         failures.append(f"plugin {plugin_id} is not in the window's plugin list")
     elif status == "loaded" and not listed[plugin_id]["loaded"]:
         failures.append(f"plugin {plugin_id} is listed as not loaded: {listed[plugin_id]['error']}")
+for p in report["plugins"]:
+    if p["loaded"] and not p.get("iconLoads"):
+        failures.append(f"plugin {p['id']} has no icon on its tile (or the SVG image plugin is missing)")
 loaded = sum(1 for p in report["plugins"] if p["loaded"])
 if loaded == 0: failures.append("no plugin loaded")
 if report["tilesShown"] != len(report["plugins"]):
