@@ -59,10 +59,16 @@ private slots:
         QString reason;
         QVERIFY(carina::isSdkCompatible(QStringLiteral(CARINA_SDK_VERSION), &reason));
         QVERIFY(reason.isEmpty());
-        QVERIFY(carina::isSdkCompatible(QStringLiteral("%1.0").arg(major)));
+        if (major > 0) {
+            QVERIFY(carina::isSdkCompatible(QStringLiteral("%1.0").arg(major)));
+        } else if (minor > 0) {
+            // Before 1.0 every minor version may break plugins: an older one is refused too.
+            QVERIFY(!carina::isSdkCompatible(QStringLiteral("0.%1").arg(minor - 1), &reason));
+            QVERIFY2(reason.contains(QLatin1String("minor version must match")), qPrintable(reason));
+        }
 
         QVERIFY(!carina::isSdkCompatible(QStringLiteral("%1.%2").arg(major).arg(minor + 1), &reason));
-        QVERIFY2(reason.contains(QLatin1String("newer")), qPrintable(reason));
+        QVERIFY2(reason.contains(QLatin1String(major == 0 ? "minor version must match" : "newer")), qPrintable(reason));
         QVERIFY(!carina::isSdkCompatible(QStringLiteral("%1.%2").arg(major + 1).arg(minor), &reason));
         QVERIFY2(reason.contains(QLatin1String("major")), qPrintable(reason));
         if (major > 0)

@@ -71,6 +71,11 @@ bool isSdkCompatible(const QString &pluginSdk, QString *reason)
     if (major != CARINA_SDK_VERSION_MAJOR)
         return fail(QStringLiteral("built for Carina SDK %1, this host provides SDK %2 (the major version must match)")
                         .arg(pluginSdk, QStringLiteral(CARINA_SDK_VERSION)));
+    // Before 1.0 any minor version may break plugins (SemVer's rule for 0.x), so only the same
+    // minor loads: SDK 0.2 changed structs such as algo::HistogramOptions that 0.1 plugins fill.
+    if (CARINA_SDK_VERSION_MAJOR == 0 && minor != CARINA_SDK_VERSION_MINOR)
+        return fail(QStringLiteral("built for Carina SDK %1, this host provides SDK %2 (before 1.0 the minor version must match)")
+                        .arg(pluginSdk, QStringLiteral(CARINA_SDK_VERSION)));
     if (minor > CARINA_SDK_VERSION_MINOR)
         return fail(QStringLiteral("built for Carina SDK %1, newer than this host's SDK %2")
                         .arg(pluginSdk, QStringLiteral(CARINA_SDK_VERSION)));
