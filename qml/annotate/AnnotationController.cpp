@@ -74,6 +74,10 @@ void AnnotationController::setTool(Tool tool)
     cancel();
     m_tool = tool;
     emit toolChanged();
+    // The brush and the eraser paint layers: picking one ends a plugin's outline mode, which
+    // would otherwise take the strokes without painting a voxel.
+    if ((tool == Brush || tool == Eraser) && m_document && !m_document->shapeConsumer().isEmpty())
+        m_document->setShapeConsumer({});
 }
 
 void AnnotationController::setActiveLayer(int layer)

@@ -448,6 +448,8 @@ ApplicationWindow {
 
     Drawer {
         id: pluginDrawer
+        // A closed panel keeps nothing it claimed: the drawing tools paint layers again.
+        onClosed: if (window.document.shapeConsumer.length > 0) window.document.shapeConsumer = ""
         edge: window.portrait ? Qt.BottomEdge : Qt.RightEdge
         y: window.portrait ? window.height - height : toolBar.height
         width: window.portrait ? window.width : Math.min(440, Math.max(320, window.width * 0.34))

@@ -291,6 +291,21 @@ Item {
             testDocument.setWindow(40, 400)
         }
 
+        // A plugin's outline mode (GGO's "Outline on the images") never eats brush strokes:
+        // picking the brush hands the tools back to the layers, and the stroke paints.
+        function test_picking_the_brush_ends_an_outline_mode() {
+            tools.tool = AnnotationController.Lasso
+            testDocument.shapeConsumer = "ggo"
+            tools.tool = AnnotationController.Brush
+            compare(testDocument.shapeConsumer, "", "the brush took the tools back")
+            tools.activeLabel = 6
+            tools.brushRadiusMm = 3
+            tools.brushSphere = false
+            const before = reference.count(layerIndex, 6)
+            stroke(densify([[140, 300], [220, 320]], 8))
+            verify(reference.count(layerIndex, 6) > before, "voxels changed")
+        }
+
         function test_shapes_go_to_a_plugin_instead() {
             testDocument.shapeConsumer = "Test plugin"
             compare(tools.shapeConsumer, "Test plugin")
