@@ -20,7 +20,7 @@ Pane {
     readonly property real gap: Theme.gap
     readonly property bool busy: controller.task.busy
     readonly property bool hasImage: document.hasImage
-    readonly property color rangeColour: "#f0962a"
+    readonly property color rangeColour: "#cc79a7" // the lesion's colour in the views
 
     padding: gap
     implicitWidth: 380

@@ -100,7 +100,9 @@ GgoResult runGgo(const Volume &ct, const GgoRegion &region, const GgoOptions &op
     result.regionVolumeMl = double(inPlaneVoxels) * double(d[2]) * voxelMl;
 
     result.labels = std::make_shared<LabelVolume>(ct.geometry());
-    result.labels->table().set({kGgoLabel, "GGO", {240, 150, 40}, true});
+    // Okabe & Ito's reddish purple: apart from the lungs' orange and blue (labels 1 and 2), so the
+    // lesion reads on a lung layer and inside the lung meshes.
+    result.labels->table().set({kGgoLabel, "GGO", kGgoColour, true});
     if (result.found.voxels == 0)
         return result;
     for (int z = 0; z < d[2]; ++z)
@@ -124,7 +126,7 @@ GgoResult runGgo(const Volume &ct, const GgoRegion &region, const GgoOptions &op
     result.surface = algo::marchingCubes(mask, {}, context);
     algo::taubinSmooth(result.surface, {options.smoothingIterations}, context);
     result.surface.name = "GGO";
-    result.surface.colour = {240 / 255.f, 150 / 255.f, 40 / 255.f};
+    result.surface.colour = {kGgoColour[0] / 255.f, kGgoColour[1] / 255.f, kGgoColour[2] / 255.f};
     result.surface.opacity = 0.8f;
     context.progress(1.0, "Done");
     return result;

@@ -9,6 +9,7 @@
 #include <carina/algo/GroundGlass.h>
 #include <carina/edit/DrawnShape.h>
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <utility>
@@ -64,6 +65,8 @@ struct GgoResult
 };
 
 constexpr std::uint16_t kGgoLabel = 1;
+/// The lesion's colour in its layer and its surface.
+inline constexpr std::array<std::uint8_t, 3> kGgoColour{204, 121, 167};
 
 /// Extracts the GGO of `region` (algo::extractGroundGlass), puts it in a label volume on the
 /// image's grid and builds its smoothed surface. Throws std::invalid_argument for a bad region

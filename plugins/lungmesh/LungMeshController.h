@@ -142,7 +142,8 @@ private:
     {
         QString meshName;
         QColor colour;
-        double opacity = 0.5;
+        // Low, so what lies inside a lung (a GGO surface) shows through it.
+        double opacity = 0.3;
         bool visible = true;
     };
     void setLookColour(LungLook &look, const QColor &colour);

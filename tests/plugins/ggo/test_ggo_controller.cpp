@@ -123,6 +123,13 @@ private slots:
         QCOMPARE(labelled(document, GgoController::kLayerName), test::ballVoxelsAfterMedian(6));
     }
 
+    void the_lesion_has_a_colour_of_its_own()
+    {
+        // Not the lungs' (labels 1 and 2 of the lung layer): both show at once at the bedside.
+        for (std::uint16_t lung : {std::uint16_t(1), std::uint16_t(2)})
+            QVERIFY(ggo::kGgoColour != LabelTable::defaultColour(lung));
+    }
+
     void refusals_say_what_to_do()
     {
         Document empty;

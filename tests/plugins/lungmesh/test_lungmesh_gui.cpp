@@ -91,7 +91,7 @@ private slots:
         QVERIFY(document->findMesh(QStringLiteral("Left lung")) >= 0);
         QVERIFY(document->findLayer(QStringLiteral("Lungs")) >= 0);
 
-        // The 3D view large, the lungs semi-transparent (the panel's default opacity 0.5).
+        // The 3D view large, the lungs semi-transparent (the panel's default opacity 0.3).
         QQuickItem *viewArea = findItem(window->contentItem(), QStringLiteral("viewArea"));
         QVERIFY(viewArea);
         QVERIFY(QMetaObject::invokeMethod(viewArea, "toggleFocus", Q_ARG(QVariant, 3)));
