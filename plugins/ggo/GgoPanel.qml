@@ -234,6 +234,7 @@ Pane {
     FileDialog {
         id: saveDialog
         fileMode: FileDialog.SaveFile
+        acceptLabel: qsTr("Save")
         title: qsTr("Save the GGO labels")
         nameFilters: [qsTr("NIfTI (*.nii.gz *.nii)")]
         defaultSuffix: "nii.gz"

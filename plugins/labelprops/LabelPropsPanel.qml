@@ -454,6 +454,7 @@ Pane {
         id: saveDialog
         property string kind: "csv"
         fileMode: FileDialog.SaveFile
+        acceptLabel: qsTr("Save")
         title: kind === "csv" ? qsTr("Export the table") : qsTr("Export the labels")
         onAccepted: {
             const path = selectedFile.toString()

@@ -343,6 +343,7 @@ Pane {
         id: saveDialog
         property string kind: "stl"
         fileMode: FileDialog.SaveFile
+        acceptLabel: qsTr("Save")
         title: qsTr("Export lungs")
         onAccepted: {
             const path = selectedFile.toString()

@@ -256,8 +256,71 @@ ApplicationWindow {
         document: window.document
     }
 
-    // A normal close: this run's autosave is not needed any more.
-    onClosing: controller.session.closeCleanly()
+    // Closing with edits no saved session holds asks first; the autosave keeps them either way.
+    property bool closeConfirmed: false
+    onClosing: (close) => {
+        if (controller.session.unsaved && !closeConfirmed) {
+            close.accepted = false
+            unsavedDialog.open()
+            return
+        }
+        // A normal close: this run's autosave is not needed any more (unless edits were unsaved).
+        controller.session.closeCleanly()
+    }
+    Dialog {
+        id: unsavedDialog
+        objectName: "unsavedDialog"
+        anchors.centerIn: parent
+        modal: true
+        title: qsTr("Save the session before closing?")
+        Label {
+            width: Math.min(window.width * 0.8, 460)
+            wrapMode: Text.WordWrap
+            text: qsTr("Your edits are not in a saved session. If you close without saving, the next start offers to restore them.")
+        }
+        footer: DialogButtonBox {
+            Button {
+                objectName: "saveAndCloseButton"
+                text: qsTr("Save\u2026")
+                DialogButtonBox.buttonRole: DialogButtonBox.AcceptRole
+            }
+            Button {
+                objectName: "closeWithoutSavingButton"
+                text: qsTr("Close without saving")
+                DialogButtonBox.buttonRole: DialogButtonBox.DestructiveRole
+                onClicked: {
+                    unsavedDialog.close()
+                    window.closeConfirmed = true
+                    window.close()
+                }
+            }
+            Button {
+                text: qsTr("Cancel")
+                DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
+            }
+        }
+        onAccepted: {
+            closeAfterSave.enabled = true
+            sessionActions.saveSessionDialog()
+        }
+    }
+    Connections {
+        id: closeAfterSave
+        target: controller.session
+        enabled: false
+        function onSaved() {
+            closeAfterSave.enabled = false
+            window.close()
+        }
+    }
+    Connections {
+        target: sessionActions
+        function onSaveDialogCanceled() { closeAfterSave.enabled = false }
+    }
+    Shortcut {
+        sequences: [StandardKey.Quit]
+        onActivated: window.close()
+    }
 
     SeriesDialog {
         id: seriesDialog

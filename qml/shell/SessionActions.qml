@@ -19,6 +19,11 @@ Item {
     function popup(parentItem) {
         menu.popup(parentItem, 0, parentItem.height)
     }
+    // The save dialog straight away (no options): what closing with unsaved edits offers.
+    signal saveDialogCanceled()
+    function saveSessionDialog() {
+        saveDialog.open()
+    }
     function openSessionDialog() {
         openDialog.open()
     }
@@ -101,11 +106,13 @@ Item {
 
     FileDialog {
         id: saveDialog
+        acceptLabel: qsTr("Save")
         title: qsTr("Save session")
         fileMode: FileDialog.SaveFile
         defaultSuffix: "carina"
         nameFilters: [qsTr("Carina sessions (*.carina)")]
         onAccepted: root.session.saveSession(selectedFile, anonymiseBox.checked)
+        onRejected: root.saveDialogCanceled()
     }
     FileDialog {
         id: openDialog
@@ -115,6 +122,7 @@ Item {
     }
     FileDialog {
         id: exportDialog
+        acceptLabel: qsTr("Save")
         title: qsTr("Export label layer")
         fileMode: FileDialog.SaveFile
         defaultSuffix: "nii.gz"

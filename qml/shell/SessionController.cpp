@@ -294,7 +294,7 @@ void SessionController::saveSession(const QVariant &pathOrUrl, bool anonymise)
             // The work is on disk now: this run's autosave has nothing more to offer.
             m_autosaveTimer.stop();
             setDirty(false);
-            m_unsaved = false;
+            setUnsaved(false);
             removeOwnAutosave();
             setMessage(tr("Session saved to %1").arg(QDir::toNativeSeparators(path)));
             emit saved(path);
@@ -394,7 +394,7 @@ void SessionController::apply(Loaded &loaded, const QString &sessionPath)
     m_applying = false;
     m_autosaveTimer.stop();
     setDirty(false);
-    m_unsaved = m_adoptingAutosave;
+    setUnsaved(m_adoptingAutosave);
     m_sessionPath = sessionPath;
     emit sessionPathChanged();
     emit opened();
@@ -457,7 +457,7 @@ void SessionController::markDirty()
     if (m_applying || !m_document->hasImage())
         return;
     setDirty(true);
-    m_unsaved = true;
+    setUnsaved(true);
     m_autosaveTimer.start(); // restarts: the save waits for a few idle seconds
 }
 
@@ -638,6 +638,14 @@ void SessionController::discardAutosave()
 }
 
 // ---------- state ----------
+
+void SessionController::setUnsaved(bool unsaved)
+{
+    if (m_unsaved == unsaved)
+        return;
+    m_unsaved = unsaved;
+    emit unsavedChanged();
+}
 
 void SessionController::setDirty(bool dirty)
 {

@@ -49,6 +49,8 @@ class SessionController : public QObject
     Q_PROPERTY(bool needsImage READ needsImage NOTIFY needsImageChanged)
     /// There are edits since the last save or autosave.
     Q_PROPERTY(bool dirty READ dirty NOTIFY dirtyChanged)
+    /// Edits not yet in a session the user saved (they are in the autosave): closing asks.
+    Q_PROPERTY(bool unsaved READ unsaved NOTIFY unsavedChanged)
     /// Idle time after an edit before the autosave, in ms.
     Q_PROPERTY(int autosaveDelay READ autosaveDelay WRITE setAutosaveDelay NOTIFY autosaveDelayChanged)
 
@@ -87,6 +89,7 @@ public:
     Q_INVOKABLE void autosaveNow();
     /// The app closes normally: this run's autosave is removed.
     Q_INVOKABLE void closeCleanly();
+    bool unsaved() const { return m_unsaved; }
     Q_INVOKABLE void clearError() { setError(QString()); }
 
     /// <AppLocalDataLocation>/autosave
@@ -110,6 +113,7 @@ signals:
     void failed(const QString &message);
     /// An autosave reached the disk.
     void autosaved(const QString &path);
+    void unsavedChanged();
 
 private:
     struct Loaded
@@ -136,6 +140,7 @@ private:
     void finishClose(bool keepAutosave);
     void setDirty(bool dirty);
     void autosaveAgainIfAsked();
+    void setUnsaved(bool unsaved);
     void setError(const QString &message);
     void setMessage(const QString &message);
     void findOrphan();

@@ -103,6 +103,26 @@ private slots:
         QVERIFY(window->grabWindow().save(CARINA_BINARY_DIR "/gui_session-save.png"));
         QMetaObject::invokeMethod(dialog, "reject");
 
+        // Closing the window with that unsaved work asks first; Cancel keeps the window open,
+        // "Close without saving" closes it.
+        QVERIFY(controller.session()->unsaved());
+        QQuickWindow *root = qobject_cast<QQuickWindow *>(engine.rootObjects().value(0));
+        QObject *ask = root->findChild<QObject *>("unsavedDialog");
+        QVERIFY(ask);
+        root->close();
+        QTRY_VERIFY(ask->property("opened").toBool());
+        QVERIFY(root->isVisible());
+        QVERIFY(window->grabWindow().save(CARINA_BINARY_DIR "/gui_session-close.png"));
+        QMetaObject::invokeMethod(ask, "reject");
+        QTRY_VERIFY(!ask->property("visible").toBool());
+        QVERIFY(root->isVisible());
+        root->close();
+        QTRY_VERIFY(ask->property("opened").toBool());
+        QQuickItem *closeAnyway = findItem(window->contentItem(), "closeWithoutSavingButton");
+        QVERIFY(closeAnyway);
+        tap(window, closeAnyway);
+        QTRY_VERIFY(!root->isVisible());
+
         // The restored work was never saved: closing keeps it for the next start.
         controller.session()->closeCleanly();
         QCOMPARE(QDir(SessionController::autosaveFolder()).entryList({"*.carina"}).size(), 1);
