@@ -19,7 +19,14 @@ GgoController::GgoController(Document *document, QObject *parent) : QObject(pare
     // A derived image on display (the lung mask's masked CT) is the same study: the region and
     // the result stay. A new study clears them (and drops a running search).
     m_task.followStudy(m_document);
+    m_surfaceTask.followStudy(m_document);
     connect(m_document, &Document::studyChanged, this, &GgoController::onStudyChanged);
+    // The figures and the surface are the layer's: they follow edits and a session's layer.
+    m_surfaceTimer.setSingleShot(true);
+    m_surfaceTimer.setInterval(800);
+    connect(&m_surfaceTimer, &QTimer::timeout, this, &GgoController::rebuildSurface);
+    connect(m_document, &Document::layersChanged, this, &GgoController::onLayersChanged);
+    connect(m_document, &Document::labelsChanged, this, [this](int layer, const VoxelBox &) { onLayerEdited(layer); });
     connect(m_document, &Document::shapeDrawn, this, [this](const DrawnShape &shape) {
         if (drawing())
             takeShape(shape);
@@ -220,6 +227,7 @@ void GgoController::commit(GgoResult result)
         m_document->removeLayer(old);
     m_document->addLayer(kLayerName, m_result->labels, 0.5);
     m_document->setMesh(std::make_shared<Mesh>(m_result->surface));
+    m_surfaceTimer.stop(); // the surface just set is the layer's
     setStatus(tr("GGO %1 mL: the largest of %2 pieces in the range, %3 % of the region.")
                   .arg(m_result->volumeMl, 0, 'f', 2)
                   .arg(m_result->found.pieces)
@@ -227,15 +235,78 @@ void GgoController::commit(GgoResult result)
     emit resultChanged();
 }
 
+int GgoController::layerIndex() const
+{
+    return m_document ? m_document->findLayer(kLayerName) : -1;
+}
+
+double GgoController::volumeMl() const
+{
+    const int layer = layerIndex();
+    if (layer < 0)
+        return 0.0;
+    // Kept up to date from each edit's patch: no recount of the volume.
+    const std::vector<std::int64_t> counts = m_document->labelCounts(layer);
+    const std::int64_t voxels = counts.size() > kGgoLabel ? counts[kGgoLabel] : 0;
+    return double(voxels) * m_document->layer(layer).labels->geometry().spacing.prod() / 1000.0;
+}
+
+void GgoController::onLayersChanged()
+{
+    emit resultChanged();
+    // A GGO layer without its surface (restored from a session saved without it, or imported):
+    // build one.
+    if (layerIndex() >= 0 && m_document->findMesh(kLayerName) < 0)
+        m_surfaceTimer.start();
+}
+
+void GgoController::onLayerEdited(int layer)
+{
+    if (layer < 0 || layer != layerIndex())
+        return;
+    emit resultChanged(); // the volume
+    m_surfaceTimer.start(); // restarts: the surface waits until the edit settles
+    if (m_result)
+        setStatus(tr("Edited by hand: %1 mL now; the search found %2 mL.")
+                      .arg(volumeMl(), 0, 'f', 2)
+                      .arg(m_result->volumeMl, 0, 'f', 2));
+}
+
+void GgoController::rebuildSurface()
+{
+    const int layer = layerIndex();
+    if (layer < 0)
+        return;
+    // A copy: the task must not read the layer while the user paints it.
+    auto labels = std::make_shared<const LabelVolume>(*m_document->layer(layer).labels);
+    m_surfaceTask.start([labels, iterations = m_options.smoothingIterations](
+                            const TaskContext &context) { return layerSurface(*labels, iterations, context); },
+                        [this](Mesh surface) {
+                            const int mesh = m_document->findMesh(kLayerName);
+                            if (surface.triangleCount() == 0) {
+                                if (mesh >= 0)
+                                    m_document->removeMesh(mesh);
+                                return;
+                            }
+                            // Keep what the user set on the mesh (shown, opacity).
+                            if (mesh >= 0) {
+                                surface.opacity = m_document->mesh(mesh)->opacity;
+                                surface.visible = m_document->mesh(mesh)->visible;
+                            }
+                            m_document->setMesh(std::make_shared<Mesh>(std::move(surface)));
+                        });
+}
+
 bool GgoController::exportLabels(const QString &path)
 {
-    if (!m_result) {
+    const int layer = layerIndex();
+    if (layer < 0) {
         setError(tr("Nothing to export yet: run the search first."));
         return false;
     }
     const std::string file = io::localPath(path).toStdString();
     try {
-        io::writeNiftiLabels(*m_result->labels, file);
+        io::writeNiftiLabels(*m_document->layer(layer).labels, file);
     } catch (const std::exception &e) {
         setError(QString::fromUtf8(e.what()));
         return false;

@@ -10,6 +10,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QString>
+#include <QTimer>
 #include <QVariantList>
 
 #include <memory>
@@ -82,8 +83,11 @@ public:
     double histogramMax() const { return m_histogram.max; }
 
     TaskRunner *task() { return &m_task; }
-    bool hasResult() const { return m_result.has_value(); }
-    double volumeMl() const { return m_result ? m_result->volumeMl : 0.0; }
+    /// A result is on show while the document has the "GGO" layer: the search's, one restored
+    /// from a session, or either as edited by hand.
+    bool hasResult() const { return layerIndex() >= 0; }
+    /// The lesion's volume as the layer holds it now (edits included).
+    double volumeMl() const;
     double regionVolumeMl() const { return m_result ? m_result->regionVolumeMl : 0.0; }
     int pieces() const { return m_result ? int(m_result->found.pieces) : 0; }
     const GgoRegion &region() const { return m_region; }
@@ -110,6 +114,10 @@ private:
     void setRegion(GgoRegion region);
     void onStudyChanged();
     void commit(GgoResult result);
+    int layerIndex() const;
+    void onLayersChanged();
+    void onLayerEdited(int layer);
+    void rebuildSurface();
     void setError(const QString &error) { m_task.setError(error); }
     void setStatus(const QString &status) { m_task.setStatus(status); }
 
@@ -122,6 +130,9 @@ private:
     QVariantList m_histogramCounts;
     TaskRunner m_task{this};
     std::optional<GgoResult> m_result;
+    // The surface follows hand edits of the layer once they settle, off the UI thread.
+    TaskRunner m_surfaceTask{this};
+    QTimer m_surfaceTimer;
 };
 
 } // namespace carina::ggo

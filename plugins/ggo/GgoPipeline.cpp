@@ -123,13 +123,48 @@ GgoResult runGgo(const Volume &ct, const GgoRegion &region, const GgoOptions &op
         for (int y = 0; y < d[1]; ++y)
             std::copy_n(result.found.mask.data() + (std::size_t(z) * std::size_t(d[1]) + std::size_t(y)) * std::size_t(d[0]), d[0],
                         mask.data<std::uint8_t>() + padded.linearIndex(1, y + 1, z + 1));
-    result.surface = algo::marchingCubes(mask, {}, context);
-    algo::taubinSmooth(result.surface, {options.smoothingIterations}, context);
-    result.surface.name = "GGO";
-    result.surface.colour = {kGgoColour[0] / 255.f, kGgoColour[1] / 255.f, kGgoColour[2] / 255.f};
-    result.surface.opacity = 0.8f;
+    result.surface = smoothedSurface(mask, options.smoothingIterations, context);
     context.progress(1.0, "Done");
     return result;
+}
+
+Mesh smoothedSurface(const Volume &paddedMask, int smoothingIterations, const TaskContext &context)
+{
+    Mesh surface = algo::marchingCubes(paddedMask, {}, context);
+    algo::taubinSmooth(surface, {smoothingIterations}, context);
+    surface.name = "GGO";
+    surface.colour = {kGgoColour[0] / 255.f, kGgoColour[1] / 255.f, kGgoColour[2] / 255.f};
+    surface.opacity = 0.8f;
+    return surface;
+}
+
+Mesh layerSurface(const LabelVolume &labels, int smoothingIterations, const TaskContext &context)
+{
+    const Dims &d = labels.dims();
+    // The lesion's box, padded by one voxel on every side so the surface closes.
+    std::array<int, 3> lo{d[0], d[1], d[2]}, hi{-1, -1, -1};
+    for (int z = 0; z < d[2]; ++z) {
+        context.throwIfCanceled();
+        for (int y = 0; y < d[1]; ++y)
+            for (int x = 0; x < d[0]; ++x)
+                if (labels.at(x, y, z) == kGgoLabel) {
+                    lo = {std::min(lo[0], x), std::min(lo[1], y), std::min(lo[2], z)};
+                    hi = {std::max(hi[0], x), std::max(hi[1], y), std::max(hi[2], z)};
+                }
+    }
+    if (hi[0] < 0)
+        return Mesh{};
+    ImageGeometry padded = labels.geometry();
+    padded.dims = {hi[0] - lo[0] + 3, hi[1] - lo[1] + 3, hi[2] - lo[2] + 3};
+    padded.origin = labels.geometry().indexToPhysical(Eigen::Vector3d(lo[0] - 1, lo[1] - 1, lo[2] - 1));
+    Volume mask(VoxelType::UInt8, padded);
+    for (int z = lo[2]; z <= hi[2]; ++z)
+        for (int y = lo[1]; y <= hi[1]; ++y)
+            for (int x = lo[0]; x <= hi[0]; ++x)
+                if (labels.at(x, y, z) == kGgoLabel)
+                    mask.data<std::uint8_t>()[padded.linearIndex(x - lo[0] + 1, y - lo[1] + 1, z - lo[2] + 1)] = 1;
+    context.progress(0.3, "Building the surface");
+    return smoothedSurface(mask, smoothingIterations, context);
 }
 
 } // namespace carina::ggo

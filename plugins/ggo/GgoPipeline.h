@@ -74,4 +74,11 @@ inline constexpr std::array<std::uint8_t, 3> kGgoColour{204, 121, 167};
 GgoResult runGgo(const Volume &ct, const GgoRegion &region, const GgoOptions &options,
                  const TaskContext &context = TaskContext::none());
 
+/// The lesion's smoothed surface (marching cubes, Taubin) from a 0/1 mask padded by a voxel.
+Mesh smoothedSurface(const Volume &paddedMask, int smoothingIterations, const TaskContext &context);
+
+/// The surface of the kGgoLabel voxels of `labels`, as runGgo() builds it: for a GGO layer edited
+/// by hand or restored from a session. Empty when the layer holds no lesion voxel.
+Mesh layerSurface(const LabelVolume &labels, int smoothingIterations, const TaskContext &context = TaskContext::none());
+
 } // namespace carina::ggo

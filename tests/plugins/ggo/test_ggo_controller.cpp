@@ -5,6 +5,7 @@
 #include "SyntheticGgo.h"
 
 #include <carina/Document.h>
+#include <carina/edit/LabelPatch.h>
 #include <carina/io/VolumeReader.h>
 
 #include <QSignalSpy>
@@ -128,6 +129,50 @@ private slots:
         // Not the lungs' (labels 1 and 2 of the lung layer): both show at once at the bedside.
         for (std::uint16_t lung : {std::uint16_t(1), std::uint16_t(2)})
             QVERIFY(ggo::kGgoColour != LabelTable::defaultColour(lung));
+    }
+
+    // The figures and the surface are the layer's: a hand edit changes the volume at once and
+    // the surface once it settles; a GGO layer restored from a session is a result too.
+    void the_figures_and_surface_follow_edits_of_the_layer()
+    {
+        Document document;
+        document.setImage(test::syntheticGgoCt());
+        GgoController controller(&document);
+        document.setCursorIndex(QVector3D(40, 40, 20));
+        QVERIFY(controller.regionAroundCursor(50));
+        QVERIFY(runAndWait(controller));
+        const double before = controller.volumeMl();
+        const int layer = document.findLayer(GgoController::kLayerName);
+        QVERIFY(layer >= 0);
+        const std::size_t trianglesBefore = document.mesh(document.findMesh(GgoController::kLayerName))->triangleCount();
+
+        // A brush-like edit: a 4x4x4 block of lesion far from the ball, through an undoable patch.
+        LabelPatch patch;
+        for (int z = 2; z < 6; ++z)
+            for (int y = 2; y < 6; ++y)
+                for (int x = 2; x < 6; ++x)
+                    patch.assign(document.layerLabels(layer), x, y, z, ggo::kGgoLabel);
+        patch.finish(document.layer(layer).labels->dims());
+        document.commitLabelEdit(layer, std::move(patch), QStringLiteral("Brush"));
+        const double voxelMl = document.image().geometry().spacing.prod() / 1000.0;
+        QCOMPARE(controller.volumeMl(), before + 64 * voxelMl);
+        QTRY_VERIFY_WITH_TIMEOUT(document.mesh(document.findMesh(GgoController::kLayerName))->triangleCount() > trianglesBefore, 10000);
+
+        // Undo brings the figure back.
+        document.undo();
+        QCOMPARE(controller.volumeMl(), before);
+
+        // A session's layer: another controller on a document that only has the layer.
+        Document restored;
+        restored.setImage(test::syntheticGgoCt());
+        GgoController adopter(&restored);
+        QVERIFY(!adopter.hasResult());
+        restored.addLayer(GgoController::kLayerName, std::make_shared<LabelVolume>(*document.layer(layer).labels), 0.5);
+        QVERIFY(adopter.hasResult());
+        QCOMPARE(adopter.volumeMl(), before);
+        QTRY_VERIFY_WITH_TIMEOUT(restored.findMesh(GgoController::kLayerName) >= 0, 10000);
+        QTemporaryDir dir;
+        QVERIFY2(adopter.exportLabels(dir.filePath("ggo.nii.gz")), qPrintable(adopter.task()->error()));
     }
 
     void refusals_say_what_to_do()
