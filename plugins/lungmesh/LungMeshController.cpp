@@ -45,6 +45,19 @@ LungMeshController::LungMeshController(Document *document, QObject *parent)
     // drops it (and the runner drops a running task).
     m_task.followStudy(m_document);
     connect(m_document, &Document::studyChanged, this, &LungMeshController::onStudyChanged);
+    // The meshes and figures are the "Lungs" layer's: a session brings the layer back (and the
+    // result with it), a hand edit of it is followed once it settles.
+    m_rebuildTimer.setSingleShot(true);
+    m_rebuildTimer.setInterval(800);
+    connect(&m_rebuildTimer, &QTimer::timeout, this, &LungMeshController::rebuildFromLayer);
+    connect(m_document, &Document::layersChanged, this, [this] {
+        if (!m_result && !m_task.busy() && m_document->findLayer(kLayerName) >= 0)
+            m_rebuildTimer.start();
+    });
+    connect(m_document, &Document::labelsChanged, this, [this](int layer, const VoxelBox &) { onLayerEdited(layer); });
+    // Created after a session put the layer back (controllers are made when first needed).
+    if (m_document->findLayer(kLayerName) >= 0)
+        m_rebuildTimer.start();
 }
 
 void LungMeshController::setSmoothingIterations(int iterations)
@@ -127,6 +140,7 @@ void LungMeshController::commit(LungMeshResult result)
     if (const int old = m_document->findLayer(kLayerName); old >= 0)
         m_document->removeLayer(old);
     m_document->addLayer(kLayerName, labels, 0.4);
+    m_rebuildTimer.stop(); // the layer just added is this result's
     pushMesh(m_result->right, m_right.colour, m_right.opacity, m_right.visible);
     pushMesh(m_result->left, m_left.colour, m_left.opacity, m_left.visible);
     if (const int old = m_document->findMesh(kIsoName); old >= 0 && !m_result->isoSurface)
@@ -143,8 +157,48 @@ void LungMeshController::commit(LungMeshResult result)
     emit resultChanged();
 }
 
+void LungMeshController::onLayerEdited(int layer)
+{
+    if (layer >= 0 && layer == m_document->findLayer(kLayerName) && !m_task.busy())
+        m_rebuildTimer.start(); // restarts: waits until the edit settles
+}
+
+void LungMeshController::rebuildFromLayer()
+{
+    const int layer = m_document ? m_document->findLayer(kLayerName) : -1;
+    if (layer < 0 || !m_document->hasImage())
+        return;
+    // A copy: the task must not read the layer while the user paints it.
+    m_task.start(
+        [ct = m_document->loadedImage(), labels = std::make_shared<const LabelVolume>(*m_document->layer(layer).labels),
+         options = m_options](const TaskContext &context) { return lungMeshFromLabels(ct, *labels, options, context); },
+        [this](LungMeshResult result) { commitRebuild(std::move(result)); });
+}
+
+void LungMeshController::commitRebuild(LungMeshResult result)
+{
+    const bool edited = m_result.has_value();
+    m_result = std::move(result);
+    m_warnings.clear();
+    // The layer stays the user's: only the meshes, the masked CT and the figures follow it.
+    pushMesh(m_result->right, m_right.colour, m_right.opacity, m_right.visible);
+    pushMesh(m_result->left, m_left.colour, m_left.opacity, m_left.visible);
+    if (m_result->isoSurface)
+        pushMesh(*m_result->isoSurface, QColor::fromRgbF(m_result->isoSurface->colour[0], m_result->isoSurface->colour[1],
+                                                         m_result->isoSurface->colour[2]),
+                 m_isoOpacity, m_isoVisible);
+    if (m_showMaskedCt)
+        m_document->showDerivedImage(m_result->maskedCt, kMaskedName);
+    setStatus((edited ? tr("Edited by hand: right lung %1 mL, left lung %2 mL")
+                      : tr("From the Lungs layer: right lung %1 mL, left lung %2 mL"))
+                  .arg(m_result->figures.rightVolumeMl, 0, 'f', 0)
+                  .arg(m_result->figures.leftVolumeMl, 0, 'f', 0));
+    emit resultChanged();
+}
+
 void LungMeshController::onStudyChanged()
 {
+    m_rebuildTimer.stop();
     // The runner has dropped a running task and cleared its status and error (followStudy);
     // the new study shows its own voxels, so the masked view is off.
     if (m_result) {

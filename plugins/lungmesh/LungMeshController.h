@@ -11,6 +11,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QString>
+#include <QTimer>
 #include <QStringList>
 #include <QUrl>
 
@@ -134,6 +135,10 @@ signals:
 
 private:
     void commit(LungMeshResult result);
+    /// Rebuilds meshes and figures from the document's "Lungs" layer (a session's, or edited).
+    void rebuildFromLayer();
+    void commitRebuild(LungMeshResult result);
+    void onLayerEdited(int layer);
     void onStudyChanged();
     void setError(const QString &error) { m_task.setError(error); }
     void setStatus(const QString &status) { m_task.setStatus(status); }
@@ -160,6 +165,8 @@ private:
     TaskRunner m_task{this};
     QStringList m_warnings;
     std::optional<LungMeshResult> m_result;
+    // A "Lungs" layer restored or edited by hand is rebuilt once the edits settle.
+    QTimer m_rebuildTimer;
     LungLook m_right;
     LungLook m_left;
     bool m_isoVisible = true;

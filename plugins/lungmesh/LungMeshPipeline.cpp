@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
 
 namespace carina::lungmesh {
 
@@ -88,13 +89,13 @@ Volume maskedCt(const Volume &ct, const LabelVolume &labels)
     return out;
 }
 
-LungMeshResult runLungMesh(const Volume &ct, const LungMeshOptions &options, const TaskContext &context)
+namespace {
+
+// Everything after the segmentation: meshes, the CT surface, the masked CT and the figures, from
+// result.segmentation.labels (and its volumes).
+void buildFromLabels(LungMeshResult &result, const Volume &ct, const LungMeshOptions &options, const TaskContext &context)
 {
-    LungMeshResult result;
-    result.segmentation = algo::segmentLungs(ct, {}, *Step(context, 0.0, 0.35));
-    context.throwIfCanceled();
     const LabelVolume &labels = result.segmentation.labels;
-    result.warnings = result.segmentation.warnings;
     result.right = lungMesh(labels, algo::kRightLungLabel, "Right lung", options, context, 0.35, 0.6);
     result.left = lungMesh(labels, algo::kLeftLungLabel, "Left lung", options, context, 0.6, 0.85);
     if (options.isoSurface) {
@@ -121,6 +122,41 @@ LungMeshResult runLungMesh(const Volume &ct, const LungMeshOptions &options, con
     f.rightTriangles = result.right.triangleCount();
     f.leftTriangles = result.left.triangleCount();
     context.progress(1.0, "Done");
+}
+
+} // namespace
+
+LungMeshResult runLungMesh(const Volume &ct, const LungMeshOptions &options, const TaskContext &context)
+{
+    LungMeshResult result;
+    result.segmentation = algo::segmentLungs(ct, {}, *Step(context, 0.0, 0.35));
+    context.throwIfCanceled();
+    result.warnings = result.segmentation.warnings;
+    buildFromLabels(result, ct, options, context);
+    return result;
+}
+
+LungMeshResult lungMeshFromLabels(const Volume &ct, const LabelVolume &labels, const LungMeshOptions &options,
+                                  const TaskContext &context)
+{
+    if (!labels.geometry().sameGrid(ct.geometry()))
+        throw std::invalid_argument("the lung layer is not on the CT's grid");
+    LungMeshResult result;
+    result.segmentation.labels = labels;
+    context.progress(0.0, "Counting the lungs");
+    std::size_t right = 0, left = 0;
+    const std::uint16_t *v = labels.data();
+    for (std::size_t i = 0, n = labels.voxelCount(); i < n; ++i) {
+        right += v[i] == algo::kRightLungLabel;
+        left += v[i] == algo::kLeftLungLabel;
+    }
+    if (right == 0 && left == 0)
+        throw std::invalid_argument("the lung layer holds no lung (labels 1 and 2 are empty)");
+    const double voxelMl = labels.geometry().spacing.prod() / 1000.0;
+    result.segmentation.rightVolumeMl = double(right) * voxelMl;
+    result.segmentation.leftVolumeMl = double(left) * voxelMl;
+    context.throwIfCanceled();
+    buildFromLabels(result, ct, options, context);
     return result;
 }
 

@@ -59,6 +59,12 @@ struct LungMeshResult
 /// HU, no lungs), TaskCanceled when canceled.
 LungMeshResult runLungMesh(const Volume &ct, const LungMeshOptions &options, const TaskContext &context = TaskContext::none());
 
+/// What runLungMesh() builds after the segmentation, from lung labels (1 = right, 2 = left) that
+/// exist already: a "Lungs" layer restored from a session or edited by hand. Throws
+/// std::invalid_argument when the layer is on another grid or holds no lung.
+LungMeshResult lungMeshFromLabels(const Volume &ct, const LabelVolume &labels, const LungMeshOptions &options,
+                                  const TaskContext &context = TaskContext::none());
+
 /// The CT with every voxel outside the lungs set to kMaskedAirHu, as Int16 HU.
 Volume maskedCt(const Volume &ct, const LabelVolume &labels);
 

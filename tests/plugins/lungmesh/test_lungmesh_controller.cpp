@@ -5,6 +5,7 @@
 #include "SyntheticChest.h"
 
 #include <carina/Document.h>
+#include <carina/edit/LabelPatch.h>
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -99,6 +100,59 @@ private slots:
         QVERIFY(std::abs(sumX / double(v.size() / 3) - 96.0) < 3.0);
         QCOMPARE(document.mesh(right)->opacity, 0.3f); // low: a surface inside shows
         QVERIFY(document.findMesh(QStringLiteral("CT surface")) < 0);
+    }
+
+    // The meshes and figures are the Lungs layer's: a layer brought back by a session gives the
+    // result again (with its exports), and a hand edit of it is followed.
+    void a_restored_or_edited_lungs_layer_gives_the_result_again()
+    {
+        Document document;
+        document.setImage(test::syntheticChest());
+        LungMeshController controller(&document);
+        QVERIFY(runAndWait(controller));
+        const double right = controller.rightVolumeMl();
+        const double left = controller.leftVolumeMl();
+        const int layer = document.findLayer(LungMeshController::kLayerName);
+        QVERIFY(layer >= 0);
+
+        // As a session opens: the image, then the layer, and a controller that never ran.
+        Document restored;
+        restored.setImage(test::syntheticChest());
+        LungMeshController adopter(&restored);
+        QVERIFY(!adopter.hasResult());
+        restored.addLayer(LungMeshController::kLayerName, std::make_shared<LabelVolume>(*document.layer(layer).labels), 0.4);
+        QTRY_VERIFY_WITH_TIMEOUT(adopter.hasResult(), 60000);
+        QCOMPARE(adopter.rightVolumeMl(), right);
+        QCOMPARE(adopter.leftVolumeMl(), left);
+        QVERIFY(restored.findMesh(QStringLiteral("Right lung")) >= 0);
+        QVERIFY(restored.findMesh(QStringLiteral("Left lung")) >= 0);
+        QTemporaryDir dir;
+        QVERIFY2(adopter.exportMeshes(dir.filePath("lungs.stl")), qPrintable(adopter.task()->error()));
+
+        // A hand edit: erase a slab of the right lung; the figures follow once it settles.
+        const int restoredLayer = restored.findLayer(LungMeshController::kLayerName);
+        LabelVolume &labels = restored.layerLabels(restoredLayer);
+        LabelPatch patch;
+        std::size_t erased = 0;
+        for (int z = 0; z < labels.dims()[2]; ++z)
+            for (int y = 0; y < labels.dims()[1]; ++y)
+                for (int x = 0; x < labels.dims()[0]; ++x)
+                    if (z % 4 == 0 && labels.at(x, y, z) == algo::kRightLungLabel) {
+                        patch.assign(labels, x, y, z, 0);
+                        ++erased;
+                    }
+        QVERIFY(erased > 0);
+        patch.finish(labels.dims());
+        restored.commitLabelEdit(restoredLayer, std::move(patch), QStringLiteral("Eraser"));
+        const double voxelMl = labels.geometry().spacing.prod() / 1000.0;
+        QTRY_VERIFY_WITH_TIMEOUT(std::abs(adopter.rightVolumeMl() - (right - double(erased) * voxelMl)) < 1e-6, 60000);
+        QCOMPARE(adopter.leftVolumeMl(), left);
+        QVERIFY(adopter.task()->status().contains(QLatin1String("Edited")));
+
+        // A controller made after the session put the layer back (as sessions create them).
+        LungMeshController late(&restored);
+        QTRY_VERIFY_WITH_TIMEOUT(late.hasResult(), 60000);
+        QCOMPARE(late.leftVolumeMl(), left);
     }
 
     void appearance_writes_through_to_the_document()
