@@ -22,6 +22,8 @@ ApplicationWindow {
     property string pluginErrorName: ""
     property string pluginErrorText: ""
     property bool warningsDismissed: false
+    // Portrait: the plugin sheet folded down to its title bar.
+    property bool sheetCollapsed: false
 
     function openPlugin(pluginId, name) {
         if (activePluginId === pluginId && pluginDrawer.opened) {
@@ -167,7 +169,7 @@ ApplicationWindow {
             TouchButton {
                 id: layersButton
                 objectName: "layersButton"
-                glyph: "\u25a4"
+                glyph: "\u2750"
                 text: window.portrait ? "" : qsTr("Layers")
                 tip: qsTr("Label layers: visibility and opacity")
                 enabled: document.hasImage
@@ -415,6 +417,8 @@ ApplicationWindow {
             objectName: "viewArea"
             Layout.fillWidth: true
             Layout.fillHeight: true
+            Layout.minimumWidth: 0
+            Layout.minimumHeight: 0
             document: window.document
             windowMode: windowModeButton.checked
             annotation: drawingTools
@@ -507,6 +511,17 @@ ApplicationWindow {
                 onCanceled: controller.cancel()
             }
         }
+        // The room the plugin panel takes: the views reflow beside it (below it in portrait)
+        // instead of being covered, following the drawer as it slides.
+        Item {
+            objectName: "panelRoom"
+            Layout.fillHeight: !window.portrait
+            Layout.fillWidth: window.portrait
+            Layout.preferredWidth: window.portrait ? 0 : pluginDrawer.width * pluginDrawer.position
+            Layout.preferredHeight: window.portrait ? pluginDrawer.height * pluginDrawer.position : 0
+            Layout.minimumWidth: Layout.preferredWidth
+            Layout.minimumHeight: Layout.preferredHeight
+        }
     }
 
     Drawer {
@@ -516,7 +531,9 @@ ApplicationWindow {
         edge: window.portrait ? Qt.BottomEdge : Qt.RightEdge
         y: window.portrait ? window.height - height : toolBar.height
         width: window.portrait ? window.width : Math.min(440, Math.max(320, window.width * 0.34))
-        height: window.portrait ? Math.round(window.height * 0.45) : window.height - toolBar.height - statusBar.height
+        // In portrait the sheet folds down to its title bar, so the views keep most of the height.
+        height: window.portrait ? (window.sheetCollapsed ? sheetHeader.implicitHeight + 2 : Math.round(window.height * 0.45))
+                                : window.height - toolBar.height - statusBar.height
         modal: false
         dim: false
         interactive: opened
@@ -530,6 +547,7 @@ ApplicationWindow {
             anchors.fill: parent
             spacing: 0
             RowLayout {
+                id: sheetHeader
                 Layout.fillWidth: true
                 Layout.leftMargin: Theme.spacing * 2
                 Layout.rightMargin: Theme.spacing
@@ -540,6 +558,13 @@ ApplicationWindow {
                     font.pixelSize: Theme.fontLarge
                     font.bold: true
                     elide: Text.ElideRight
+                }
+                TouchButton {
+                    objectName: "sheetHandle"
+                    visible: window.portrait
+                    glyph: window.sheetCollapsed ? "\u25b4" : "\u25be"
+                    tip: window.sheetCollapsed ? qsTr("Show the panel") : qsTr("Fold the panel down to give the images room")
+                    onClicked: window.sheetCollapsed = !window.sheetCollapsed
                 }
                 TouchButton {
                     glyph: "\u2715"
@@ -555,6 +580,7 @@ ApplicationWindow {
             Loader {
                 id: panelLoader
                 objectName: "pluginPanelLoader"
+                visible: !(window.portrait && window.sheetCollapsed)
                 Layout.fillWidth: true
                 Layout.fillHeight: true
                 Layout.margins: Theme.spacing

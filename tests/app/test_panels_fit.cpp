@@ -132,6 +132,54 @@ private slots:
         }
         QVERIFY(checked >= 4);
     }
+
+    // The views make room for an open panel instead of lying under it; in portrait the sheet
+    // folds down to its title bar and the views get at least half the height.
+    void views_make_room_for_the_panel_data() { every_panel_fits_its_drawer_data(); }
+    void views_make_room_for_the_panel()
+    {
+        QFETCH(QSize, size);
+        const QString input = findBundledSample();
+        if (input.isEmpty())
+            QSKIP("the bundled sample (data/sample/lungpetctdx-a0002) is missing");
+        PluginHost host;
+        host.discover();
+        AppController controller(&host);
+        QQmlApplicationEngine engine;
+        QQuickWindow *window = loadShell(engine, controller);
+        QVERIFY(window);
+        window->resize(size);
+        QVERIFY(QTest::qWaitForWindowExposed(window));
+        controller.openPath(input);
+        QTRY_VERIFY_WITH_TIMEOUT(!controller.busy() && controller.document()->hasImage(), 120000);
+        const bool portrait = size.height() > size.width();
+        QTRY_COMPARE(window->property("portrait").toBool(), portrait);
+        QVERIFY(QMetaObject::invokeMethod(window, "openPlugin", Q_ARG(QVariant, QStringLiteral("lungmesh")),
+                                          Q_ARG(QVariant, QStringLiteral("Lung mesh"))));
+        QQuickItem *loader = nullptr;
+        QTRY_VERIFY((loader = findItem(window->contentItem(), QStringLiteral("pluginPanelLoader"))) != nullptr);
+        QQuickItem *views = findItem(window->contentItem(), QStringLiteral("viewArea"));
+        QVERIFY(views);
+        QQuickItem *drawer = loader->parentItem();
+        const auto sceneRect = [](QQuickItem *item) { return item->mapRectToScene(QRectF(0, 0, item->width(), item->height())); };
+        // Once the drawer has slid in, the views end where it begins.
+        QTRY_VERIFY2(portrait ? sceneRect(views).bottom() <= sceneRect(drawer).top() + 1.0
+                              : sceneRect(views).right() <= sceneRect(drawer).left() + 1.0,
+                     qPrintable(QStringLiteral("views %1, drawer %2").arg(sceneRect(views).bottom()).arg(sceneRect(drawer).top())));
+        if (!portrait)
+            return;
+        QQuickItem *handle = findItem(window->contentItem(), QStringLiteral("sheetHandle"));
+        QVERIFY(handle && handle->isVisible());
+        QMetaObject::invokeMethod(handle, "clicked");
+        QTRY_VERIFY(window->property("sheetCollapsed").toBool());
+        QTRY_VERIFY2(views->height() >= window->height() / 2.0, qPrintable(QString::number(views->height())));
+        QTest::qWait(500);
+        QQuickItem *header = handle->parentItem();
+        qInfo("folded: views %.0f px high, the sheet's title bar at y %.0f..%.0f", views->height(), sceneRect(header).top(), sceneRect(header).bottom());
+        QVERIFY2(header->isVisible() && sceneRect(header).bottom() <= window->height() && sceneRect(header).top() >= sceneRect(views).bottom() - 1.0,
+                 "the folded sheet's title bar is on screen below the views");
+        QVERIFY(window->grabWindow().save(QStringLiteral(CARINA_BINARY_DIR "/panel-folded-800x1280.png")));
+    }
 };
 
 QTEST_MAIN(TestPanelsFit)
