@@ -32,6 +32,11 @@ QtObject {
     function volumeMl(ml) {
         return withUnit(ml, "mL", 2)
     }
+    // A patient coordinate with its side spelled out, as radiologists read it: LPS +z is "S",
+    // -z is "I" ("I 165.5"), never a signed number with a side that contradicts it.
+    function side(value, positive, negative) {
+        return (value >= 0 ? positive : negative) + " " + Math.abs(value).toFixed(1)
+    }
     // Whole counts with the locale's thousands separator.
     function count(n) {
         return number(Math.round(n), 0)

@@ -16,7 +16,11 @@ ToolButton {
     implicitWidth: Math.max(Theme.touchTarget, contentItem.implicitWidth + 2 * Theme.spacing)
     focusPolicy: Qt.TabFocus
     hoverEnabled: true
-    ToolTip.visible: hovered && tip.length > 0
+    // Gone once pressed, until the pointer leaves: a tip must not cover the menu the button opens.
+    property bool tipDismissed: false
+    onPressed: tipDismissed = true
+    onHoveredChanged: if (!hovered) tipDismissed = false
+    ToolTip.visible: hovered && tip.length > 0 && !tipDismissed
     ToolTip.delay: 600
     ToolTip.text: tip
 

@@ -226,6 +226,13 @@ ApplicationWindow {
 
     Menu {
         id: presetMenu
+        // As wide as its longest entry: the default width cut "Lung (L -600, W 1500)" short.
+        width: {
+            let widest = 0
+            for (let i = 0; i < count; ++i)
+                widest = Math.max(widest, itemAt(i) ? itemAt(i).implicitWidth : 0)
+            return Math.max(200, widest + leftPadding + rightPadding)
+        }
         // Window centre / width in HU, as radiology departments use them.
         MenuItem { text: qsTr("Lung  (L \u2212600, W 1500)"); onTriggered: window.applyPreset(-600, 1500) }
         MenuItem { text: qsTr("Mediastinum  (L 40, W 400)"); onTriggered: window.applyPreset(40, 400) }

@@ -95,11 +95,23 @@ Item {
                 text: root.session.identity.join("\n")
                 font.italic: true
             }
-            CheckBox {
-                id: anonymiseBox
-                objectName: "anonymiseCheck"
+            // The label wraps inside the dialog; a CheckBox's own text would run past its edge.
+            RowLayout {
+                Layout.fillWidth: true
                 visible: root.session.identity.length > 0
-                text: qsTr("Anonymise (leave these out; you will pick the image when opening)")
+                CheckBox {
+                    id: anonymiseBox
+                    objectName: "anonymiseCheck"
+                }
+                Label {
+                    Layout.fillWidth: true
+                    wrapMode: Text.Wrap
+                    text: qsTr("Anonymise: leave these out (you will pick the image when opening)")
+                    MouseArea {
+                        anchors.fill: parent
+                        onClicked: anonymiseBox.toggle()
+                    }
+                }
             }
         }
     }

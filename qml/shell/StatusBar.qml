@@ -26,8 +26,7 @@ Rectangle {
     }
     function formatLps(p) {
         // LPS with the patient side spelled out: negative L is right, negative P anterior.
-        const side = (v, pos, neg) => (v >= 0 ? pos : neg) + " " + Math.abs(v).toFixed(1)
-        return side(p.x, "L", "R") + "  " + side(p.y, "P", "A") + "  " + side(p.z, "S", "I") + " mm"
+        return Format.side(p.x, "L", "R") + "  " + Format.side(p.y, "P", "A") + "  " + Format.side(p.z, "S", "I") + " mm"
     }
 
     // Under the pointer when it is over an image, else at the crosshair.

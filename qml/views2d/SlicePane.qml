@@ -145,8 +145,10 @@ Item {
             anchors.verticalCenter: parent.verticalCenter
             visible: root.hasImage
             text: (view.sliceIndex + 1) + " / " + view.sliceCount + "   "
-                  + (root.plane === SliceView.Axial ? "S " : root.plane === SliceView.Coronal ? "P " : "L ")
-                  + view.slicePositionMm.toFixed(1) + " mm"
+                  // The slice's position with its side, as the status bar writes it ("I 165.5").
+                  + (root.plane === SliceView.Axial ? Format.side(view.slicePositionMm, "S", "I")
+                     : root.plane === SliceView.Coronal ? Format.side(view.slicePositionMm, "P", "A")
+                     : Format.side(view.slicePositionMm, "L", "R")) + " mm"
             color: Theme.textOnImage
             style: Text.Outline
             styleColor: "black"
