@@ -22,6 +22,9 @@ Pane {
     readonly property color accentColor: Theme.accent
     readonly property bool busy: controller.task.busy
     readonly property bool hasResult: controller.hasResult
+    // The outcome of the last export, shown under the export buttons.
+    property string lastExport: ""
+    property bool lastExportFailed: false
     // Swatches a finger can hit; the first two are the lung label colours' neighbours.
     readonly property var swatches: ["#dc5a5a", "#e89b3c", "#e6c229", "#5cb85c", "#4aa3df", "#8f6fd8", "#e0e0e0"]
 
@@ -336,6 +339,16 @@ Pane {
                     }
                 }
             }
+            // What the last export did, beside the buttons: the status line at the top of the
+            // panel is scrolled out of view down here.
+            Label {
+                objectName: "exportOutcome"
+                Layout.fillWidth: true
+                visible: text.length > 0
+                wrapMode: Text.WordWrap
+                color: root.lastExportFailed ? Theme.error : Theme.text
+                text: root.lastExport
+            }
         }
     }
 
@@ -347,12 +360,15 @@ Pane {
         title: qsTr("Export lungs")
         onAccepted: {
             const path = selectedFile.toString()
+            let ok = false
             if (kind === "csv")
-                root.controller.exportFigures(path)
+                ok = root.controller.exportFigures(path)
             else if (kind === "nii.gz")
-                root.controller.exportLabels(path)
+                ok = root.controller.exportLabels(path)
             else
-                root.controller.exportMeshes(path)
+                ok = root.controller.exportMeshes(path)
+            root.lastExportFailed = !ok
+            root.lastExport = ok ? root.controller.task.status : root.controller.task.error
         }
     }
 }
