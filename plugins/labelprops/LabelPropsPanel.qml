@@ -409,7 +409,12 @@ Pane {
                 Layout.fillWidth: true
                 Layout.preferredWidth: 1
                 Layout.preferredHeight: root.touchTarget
-                onClicked: { saveDialog.kind = "csv"; saveDialog.nameFilters = [qsTr("CSV (*.csv)")]; saveDialog.open() }
+                onClicked: {
+                    saveDialog.kind = "csv"
+                    saveDialog.nameFilters = [qsTr("CSV (*.csv)")]
+                    saveDialog.selectedFile = "regions.csv"
+                    saveDialog.open()
+                }
             }
             Button {
                 text: qsTr("Export labels")
@@ -418,6 +423,7 @@ Pane {
                 Layout.preferredHeight: root.touchTarget
                 onClicked: {
                     saveDialog.kind = "labels"
+                    saveDialog.selectedFile = root.document.dims.z <= 1 ? "regions.png" : "regions.nii.gz"
                     saveDialog.nameFilters = root.document && root.document.dims.z <= 1
                             ? [qsTr("PNG (*.png)"), qsTr("NIfTI (*.nii.gz *.nii)")] : [qsTr("NIfTI (*.nii.gz *.nii)")]
                     saveDialog.open()

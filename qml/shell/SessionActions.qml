@@ -22,6 +22,12 @@ Item {
     // The save dialog straight away (no options): what closing with unsaved edits offers.
     signal saveDialogCanceled()
     function saveSessionDialog() {
+        openSaveDialog()
+    }
+    // A name filled in, so Save works at once: the session's own, else "session.carina".
+    function openSaveDialog() {
+        const current = root.session.sessionPath
+        saveDialog.selectedFile = current.length > 0 ? "file://" + current : "session.carina"
         saveDialog.open()
     }
     function openSessionDialog() {
@@ -53,6 +59,7 @@ Item {
                 enabled: !root.session.busy
                 onTriggered: {
                     root.exportLayer = index
+                    exportDialog.selectedFile = root.document.layerName(index).replace(/[\\/:*?"<>|]/g, "_") + ".nii.gz"
                     exportDialog.open()
                 }
             }
@@ -76,7 +83,7 @@ Item {
         modal: true
         title: qsTr("Save session")
         standardButtons: Dialog.Save | Dialog.Cancel
-        onAccepted: saveDialog.open()
+        onAccepted: root.openSaveDialog()
 
         ColumnLayout {
             anchors.fill: parent
