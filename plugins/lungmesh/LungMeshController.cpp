@@ -141,20 +141,37 @@ void LungMeshController::commit(LungMeshResult result)
         m_document->removeLayer(old);
     m_document->addLayer(kLayerName, labels, 0.4);
     m_rebuildTimer.stop(); // the layer just added is this result's
-    pushMesh(m_result->right, m_right.colour, m_right.opacity, m_right.visible);
-    pushMesh(m_result->left, m_left.colour, m_left.opacity, m_left.visible);
-    if (const int old = m_document->findMesh(kIsoName); old >= 0 && !m_result->isoSurface)
-        m_document->removeMesh(old);
-    if (m_result->isoSurface)
-        pushMesh(*m_result->isoSurface, QColor::fromRgbF(m_result->isoSurface->colour[0], m_result->isoSurface->colour[1],
-                                                         m_result->isoSurface->colour[2]),
-                 m_isoOpacity, m_isoVisible);
+    pushResultMeshes();
     if (m_showMaskedCt)
         m_document->showDerivedImage(m_result->maskedCt, kMaskedName);
     setStatus(tr("Right lung %1 mL, left lung %2 mL")
                   .arg(m_result->figures.rightVolumeMl, 0, 'f', 0)
                   .arg(m_result->figures.leftVolumeMl, 0, 'f', 0));
     emit resultChanged();
+}
+
+QColor LungMeshController::isoColour() const
+{
+    const auto &c = m_result->isoSurface->colour;
+    return QColor::fromRgbF(c[0], c[1], c[2]);
+}
+
+void LungMeshController::pushResultMeshes()
+{
+    pushMesh(m_result->right, m_right.colour, m_right.opacity, m_right.visible);
+    pushMesh(m_result->left, m_left.colour, m_left.opacity, m_left.visible);
+    if (const int old = m_document->findMesh(kIsoName); old >= 0 && !m_result->isoSurface)
+        m_document->removeMesh(old);
+    if (m_result->isoSurface)
+        pushMesh(*m_result->isoSurface, isoColour(), m_isoOpacity, m_isoVisible);
+}
+
+void LungMeshController::updateIsoMesh()
+{
+    if (m_document && m_result && m_result->isoSurface)
+        updateMesh(kIsoName, isoColour(), m_isoOpacity, m_isoVisible);
+    else
+        emit appearanceChanged();
 }
 
 void LungMeshController::onLayerEdited(int layer)
@@ -181,12 +198,7 @@ void LungMeshController::commitRebuild(LungMeshResult result)
     m_result = std::move(result);
     m_warnings.clear();
     // The layer stays the user's: only the meshes, the masked CT and the figures follow it.
-    pushMesh(m_result->right, m_right.colour, m_right.opacity, m_right.visible);
-    pushMesh(m_result->left, m_left.colour, m_left.opacity, m_left.visible);
-    if (m_result->isoSurface)
-        pushMesh(*m_result->isoSurface, QColor::fromRgbF(m_result->isoSurface->colour[0], m_result->isoSurface->colour[1],
-                                                         m_result->isoSurface->colour[2]),
-                 m_isoOpacity, m_isoVisible);
+    pushResultMeshes();
     if (m_showMaskedCt)
         m_document->showDerivedImage(m_result->maskedCt, kMaskedName);
     setStatus((edited ? tr("Edited by hand: right lung %1 mL, left lung %2 mL")
@@ -278,12 +290,7 @@ void LungMeshController::setIsoVisible(bool visible)
     if (visible == m_isoVisible)
         return;
     m_isoVisible = visible;
-    if (m_document && m_result && m_result->isoSurface)
-        updateMesh(kIsoName,
-                   QColor::fromRgbF(m_result->isoSurface->colour[0], m_result->isoSurface->colour[1], m_result->isoSurface->colour[2]),
-                   m_isoOpacity, m_isoVisible);
-    else
-        emit appearanceChanged();
+    updateIsoMesh();
 }
 
 void LungMeshController::setIsoOpacity(double opacity)
@@ -292,12 +299,7 @@ void LungMeshController::setIsoOpacity(double opacity)
     if (opacity == m_isoOpacity)
         return;
     m_isoOpacity = opacity;
-    if (m_document && m_result && m_result->isoSurface)
-        updateMesh(kIsoName,
-                   QColor::fromRgbF(m_result->isoSurface->colour[0], m_result->isoSurface->colour[1], m_result->isoSurface->colour[2]),
-                   m_isoOpacity, m_isoVisible);
-    else
-        emit appearanceChanged();
+    updateIsoMesh();
 }
 
 void LungMeshController::setShowMaskedCt(bool show)

@@ -138,6 +138,10 @@ private:
     /// Rebuilds meshes and figures from the document's "Lungs" layer (a session's, or edited).
     void rebuildFromLayer();
     void commitRebuild(LungMeshResult result);
+    /// The result's lung meshes (and CT surface) into the document, with the user's appearance.
+    void pushResultMeshes();
+    void updateIsoMesh();
+    QColor isoColour() const;
     void onLayerEdited(int layer);
     void onStudyChanged();
     void setError(const QString &error) { m_task.setError(error); }
