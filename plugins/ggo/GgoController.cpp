@@ -7,10 +7,16 @@
 #include <carina/io/Nifti.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <exception>
 
 namespace carina::ggo {
+
+namespace {
+// Okabe & Ito's yellow: apart from the lesion's reddish purple and the lungs' orange and blue.
+constexpr std::array<std::uint8_t, 3> kRegionColour{240, 228, 66};
+} // namespace
 
 GgoController::GgoController(Document *document, QObject *parent) : QObject(parent), m_document(document)
 {
@@ -32,12 +38,46 @@ GgoController::GgoController(Document *document, QObject *parent) : QObject(pare
             takeShape(shape);
     });
     connect(m_document, &Document::shapeConsumerChanged, this, &GgoController::drawingChanged);
+    adoptRegionLayer(); // a session's region, opened before the plugin was
 }
 
 GgoController::~GgoController()
 {
+    if (!m_document)
+        return;
     if (drawing())
         m_document->setShapeConsumer({}); // the tools paint again once the panel is gone
+    // The region goes with the plugin; nothing here follows the document any more.
+    disconnect(m_document, nullptr, this, nullptr);
+    if (const int layer = regionLayerIndex(); layer >= 0) {
+        m_regionLabels.reset();
+        m_document->removeLayer(layer);
+    }
+}
+
+void GgoController::setHalfDepthMm(double mm)
+{
+    mm = std::clamp(mm, kMinHalfDepthMm, kMaxHalfDepthMm);
+    if (mm == m_halfDepthMm)
+        return;
+    m_halfDepthMm = mm;
+    emit optionsChanged();
+    // The outline's slices follow; slices a side view set stay.
+    if (m_outlineSlice && !m_region.isEmpty() && m_document && m_document->hasImage()) {
+        const auto slices = depthSlices(*m_outlineSlice);
+        GgoRegion region = m_region;
+        region.box.begin[2] = slices.first;
+        region.box.end[2] = slices.second;
+        setRegion(std::move(region));
+    }
+}
+
+std::pair<int, int> GgoController::depthSlices(int slice) const
+{
+    const ImageGeometry &g = m_document->image().geometry();
+    const int half = int(std::lround(m_halfDepthMm / g.spacing.z()));
+    const int begin = std::clamp(slice - half, 0, g.dims[2]);
+    return {begin, std::clamp(slice + half + 1, begin, g.dims[2])};
 }
 
 void GgoController::setLowHu(double hu)
@@ -75,12 +115,18 @@ QString GgoController::regionText() const
     if (m_region.isEmpty())
         return tr("No region yet: outline one on an axial slice, or take a box around the cursor.");
     const VoxelBox &b = m_region.box;
-    return tr("%1 x %2 voxels%3, slices %4-%5")
+    const int slices = b.end[2] - b.begin[2];
+    const double depthMm = m_document && m_document->hasImage() ? slices * m_document->image().geometry().spacing.z() : 0.0;
+    return tr("%1 x %2 voxels%3, slices %4-%5: %6 slices, %7 mm deep%8")
         .arg(b.end[0] - b.begin[0])
         .arg(b.end[1] - b.begin[1])
         .arg(m_region.inPlane.empty() ? QString() : tr(" (outlined)"))
         .arg(b.begin[2] + 1)
-        .arg(b.end[2]);
+        .arg(b.end[2])
+        .arg(slices)
+        .arg(depthMm, 0, 'f', 0)
+        .arg(m_outlineSlice ? tr(" (%1 mm either side of slice %2)").arg(m_halfDepthMm, 0, 'f', 0).arg(*m_outlineSlice + 1)
+                            : QString());
 }
 
 int GgoController::sliceCount() const
@@ -125,6 +171,7 @@ void GgoController::takeShape(const DrawnShape &shape)
                 return;
             m_sideSlices = slices;
             if (!m_region.isEmpty()) {
+                m_outlineSlice.reset();
                 GgoRegion region = m_region;
                 region.box.begin[2] = slices.first;
                 region.box.end[2] = slices.second;
@@ -136,21 +183,20 @@ void GgoController::takeShape(const DrawnShape &shape)
                           .arg(shape.plane == algo::SlicePlane::Coronal ? tr("coronal") : tr("sagittal")));
             return;
         }
-        std::pair<int, int> slices;
-        if (m_sideSlices) {
-            slices = *m_sideSlices;
-        } else {
-            const int half = int(std::lround(kDefaultHalfDepthMm / g.spacing.z()));
-            slices = {shape.slice - half, shape.slice + half + 1};
-        }
+        const std::pair<int, int> slices = m_sideSlices ? *m_sideSlices : depthSlices(shape.slice);
         GgoRegion region = regionFromAxialShape(g, shape, slices.first, slices.second);
         if (region.isEmpty()) {
             setError(tr("The outline covers no voxel; draw a larger one."));
             return;
         }
+        if (m_sideSlices)
+            m_outlineSlice.reset();
+        else
+            m_outlineSlice = shape.slice;
         setRegion(std::move(region));
-        setStatus(m_sideSlices ? QString() : tr("Slices default to %1 mm around the outline; a shape on a side view sets them.")
-                                                  .arg(kDefaultHalfDepthMm, 0, 'f', 0));
+        setStatus(m_sideSlices ? QString()
+                               : tr("The region spans %1 mm above and below the outline (Depth); a shape on a side view sets its slices.")
+                                     .arg(m_halfDepthMm, 0, 'f', 0));
     } catch (const std::exception &e) {
         setError(QString::fromUtf8(e.what()));
     }
@@ -171,6 +217,7 @@ bool GgoController::regionAroundCursor(double sizeMm)
     }
     setError({});
     m_sideSlices.reset();
+    m_outlineSlice.reset();
     setRegion(std::move(region));
     return true;
 }
@@ -178,17 +225,127 @@ bool GgoController::regionAroundCursor(double sizeMm)
 void GgoController::clearRegion()
 {
     m_sideSlices.reset();
+    m_outlineSlice.reset();
     setRegion({});
 }
 
-void GgoController::setRegion(GgoRegion region)
+void GgoController::setRegion(GgoRegion region, bool show)
 {
     m_region = std::move(region);
     m_histogram = m_document && m_document->hasImage() ? regionHistogram(m_document->image(), m_region) : RegionHistogram{};
     m_histogramCounts.clear();
     for (std::uint64_t c : m_histogram.counts)
         m_histogramCounts << double(c);
+    if (show)
+        showRegion();
     emit regionChanged();
+}
+
+int GgoController::regionLayerIndex() const
+{
+    if (!m_document || !m_regionLabels)
+        return -1;
+    for (int i = 0; i < m_document->layerCount(); ++i)
+        if (m_document->layer(i).labels == m_regionLabels)
+            return i;
+    return -1;
+}
+
+void GgoController::showRegion()
+{
+    if (!m_document)
+        return;
+    int layer = regionLayerIndex();
+    if (m_region.isEmpty() || !m_document->hasImage()) {
+        // Forgotten before the layer goes, so onLayersChanged() does not take it for the user's.
+        m_regionLabels.reset();
+        m_shownBox = {};
+        if (layer >= 0)
+            m_document->removeLayer(layer);
+        return;
+    }
+    const auto write = [this](LabelVolume &labels) {
+        const VoxelBox &b = m_region.box;
+        const int w = b.end[0] - b.begin[0];
+        for (int z = b.begin[2]; z < b.end[2]; ++z)
+            for (int y = b.begin[1]; y < b.end[1]; ++y)
+                for (int x = b.begin[0]; x < b.end[0]; ++x)
+                    if (m_region.inPlane.empty()
+                        || m_region.inPlane[std::size_t(y - b.begin[1]) * std::size_t(w) + std::size_t(x - b.begin[0])])
+                        labels.set(x, y, z, kRegionLabel);
+    };
+    if (layer < 0) {
+        auto labels = std::make_shared<LabelVolume>(m_document->image().geometry());
+        labels->table().set({kRegionLabel, "GGO region", kRegionColour, true});
+        write(*labels);
+        m_regionLabels = labels; // before addLayer: the layer is ours when layersChanged comes
+        m_shownBox = m_region.box;
+        layer = m_document->addLayer(kRegionLayerName, std::move(labels), 1.0);
+        m_document->setLayerOutline(layer, true);
+        return;
+    }
+    // In place: only the old and the new box are touched, and only they redraw.
+    LabelVolume &labels = m_document->layerLabels(layer);
+    const VoxelBox &old = m_shownBox;
+    for (int z = old.begin[2]; z < old.end[2]; ++z)
+        for (int y = old.begin[1]; y < old.end[1]; ++y)
+            for (int x = old.begin[0]; x < old.end[0]; ++x)
+                labels.set(x, y, z, 0);
+    write(labels);
+    VoxelBox changed = m_region.box;
+    if (!old.isEmpty())
+        for (int a = 0; a < 3; ++a) {
+            changed.begin[a] = std::min(changed.begin[a], old.begin[a]);
+            changed.end[a] = std::max(changed.end[a], old.end[a]);
+        }
+    m_shownBox = m_region.box;
+    m_document->notifyLabelsChanged(layer, changed);
+}
+
+bool GgoController::adoptRegionLayer()
+{
+    if (!m_document || !m_document->hasImage())
+        return false;
+    const int layer = m_document->findLayer(kRegionLayerName);
+    if (layer < 0 || m_document->layer(layer).labels == m_regionLabels)
+        return false;
+    const std::shared_ptr<LabelVolume> labels = m_document->layer(layer).labels;
+    const Dims &d = labels->dims();
+    // The region is the layer's box, outlined by what any of its slices holds.
+    Dims lo{d[0], d[1], d[2]}, hi{-1, -1, -1};
+    for (int z = 0; z < d[2]; ++z)
+        for (int y = 0; y < d[1]; ++y)
+            for (int x = 0; x < d[0]; ++x)
+                if (labels->at(x, y, z) != 0) {
+                    lo = {std::min(lo[0], x), std::min(lo[1], y), std::min(lo[2], z)};
+                    hi = {std::max(hi[0], x), std::max(hi[1], y), std::max(hi[2], z)};
+                }
+    if (hi[0] < 0)
+        return false; // an empty layer of that name: nothing to take
+    GgoRegion region;
+    region.box = {lo, {hi[0] + 1, hi[1] + 1, hi[2] + 1}};
+    const int w = hi[0] + 1 - lo[0], h = hi[1] + 1 - lo[1];
+    region.inPlane.assign(std::size_t(w) * std::size_t(h), 0);
+    for (int z = lo[2]; z <= hi[2]; ++z)
+        for (int y = lo[1]; y <= hi[1]; ++y)
+            for (int x = lo[0]; x <= hi[0]; ++x)
+                if (labels->at(x, y, z) != 0)
+                    region.inPlane[std::size_t(y - lo[1]) * std::size_t(w) + std::size_t(x - lo[0])] = 1;
+    if (std::all_of(region.inPlane.begin(), region.inPlane.end(), [](std::uint8_t v) { return v != 0; }))
+        region.inPlane.clear(); // the whole box
+    // Forget the region on show: its layer (if any) is dropped for the adopted one.
+    if (const int shown = regionLayerIndex(); shown >= 0) {
+        m_regionLabels.reset();
+        m_document->removeLayer(shown);
+    }
+    m_regionLabels = labels;
+    m_shownBox = region.box;
+    m_sideSlices.reset();
+    m_outlineSlice.reset(); // its slices are the layer's, whatever the depth
+    m_document->setLayerOutline(m_document->findLayer(kRegionLayerName), true);
+    // The layer holds it already: rewriting it would only mark the session edited.
+    setRegion(std::move(region), false);
+    return true;
 }
 
 bool GgoController::run()
@@ -253,6 +410,16 @@ double GgoController::volumeMl() const
 
 void GgoController::onLayersChanged()
 {
+    // The region's layer removed by the user takes the region with it; a session's is taken up.
+    if (m_regionLabels && regionLayerIndex() < 0) {
+        m_regionLabels.reset();
+        m_shownBox = {};
+        m_sideSlices.reset();
+        m_outlineSlice.reset();
+        setRegion({});
+    } else {
+        adoptRegionLayer();
+    }
     emit resultChanged();
     // A GGO layer without its surface (restored from a session saved without it, or imported):
     // build one.
@@ -324,6 +491,7 @@ void GgoController::onStudyChanged()
         emit resultChanged();
     }
     m_sideSlices.reset();
+    m_outlineSlice.reset();
     setRegion({});
     setError({});
     setStatus({});

@@ -13,15 +13,19 @@
 #include <QTimer>
 #include <QVariantList>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
+#include <utility>
 
 namespace carina::ggo {
 
 /// State and actions of the GGO panel (seed 000). While `drawing` is on, the document's drawing
 /// tools hand their shapes here instead of painting: a lasso or rectangle on an axial slice
 /// outlines the region, one on a coronal or sagittal view sets its slices. The region's
-/// histogram helps to choose the HU range; run() then finds the largest face-connected piece in
+/// histogram helps to choose the HU range; the region (outline over its slices) is on show in
+/// every view as the outline of a "GGO region" label layer while it exists, and a session's
+/// such layer is taken back as the region. run() then finds the largest face-connected piece in
 /// the range off the UI thread and puts a "GGO" label layer and surface mesh in the document.
 ///
 /// Lives on the UI thread. A run goes through task() (busy, progress, status, error, cancel);
@@ -30,10 +34,11 @@ class GgoController : public QObject
 {
     Q_OBJECT
     // What a session stores and restores (the rest is state, not a setting of the user's).
-    Q_CLASSINFO("carina.sessionParameters", "lowHu highHu")
+    Q_CLASSINFO("carina.sessionParameters", "lowHu highHu halfDepthMm")
     Q_PROPERTY(carina::Document *document READ document CONSTANT)
     Q_PROPERTY(double lowHu READ lowHu WRITE setLowHu NOTIFY optionsChanged)
     Q_PROPERTY(double highHu READ highHu WRITE setHighHu NOTIFY optionsChanged)
+    Q_PROPERTY(double halfDepthMm READ halfDepthMm WRITE setHalfDepthMm NOTIFY optionsChanged)
     Q_PROPERTY(bool drawing READ drawing WRITE setDrawing NOTIFY drawingChanged)
     Q_PROPERTY(bool hasRegion READ hasRegion NOTIFY regionChanged)
     Q_PROPERTY(QString regionText READ regionText NOTIFY regionChanged)
@@ -51,9 +56,14 @@ class GgoController : public QObject
 
 public:
     static inline const QString kLayerName = QStringLiteral("GGO");
+    /// The region on show: its outline over its slices, label kRegionLabel.
+    static inline const QString kRegionLayerName = QStringLiteral("GGO region");
+    static constexpr std::uint16_t kRegionLabel = 1;
     static inline const QString kConsumerName = QStringLiteral("ggo");
-    /// Slices above and below an axial outline until a side view sets them.
+    /// Slices above and below an axial outline until a side view sets them (halfDepthMm).
     static constexpr double kDefaultHalfDepthMm = 20.0;
+    static constexpr double kMinHalfDepthMm = 0.0;
+    static constexpr double kMaxHalfDepthMm = 150.0;
 
     explicit GgoController(Document *document, QObject *parent = nullptr);
     ~GgoController() override;
@@ -65,6 +75,11 @@ public:
     void setLowHu(double hu);
     double highHu() const { return m_options.highHu; }
     void setHighHu(double hu);
+
+    /// Millimetres above and below an axial outline the region spans (0..150, default 20): the
+    /// next outline's slices, and the current outline's, unless its slices came from a side view.
+    double halfDepthMm() const { return m_halfDepthMm; }
+    void setHalfDepthMm(double mm);
 
     /// Whether the drawing tools' shapes come here (Document::shapeConsumer).
     bool drawing() const;
@@ -111,7 +126,15 @@ signals:
     void resultChanged();
 
 private:
-    void setRegion(GgoRegion region);
+    /// `show` false: the region's layer holds it already.
+    void setRegion(GgoRegion region, bool show = true);
+    /// The region's slices from the depth around the outline's slice (clamped to the image).
+    std::pair<int, int> depthSlices(int slice) const;
+    /// The "GGO region" layer follows m_region (added, rewritten where it changed, removed).
+    void showRegion();
+    int regionLayerIndex() const;
+    /// A "GGO region" layer that is not ours (a session's): taken as the region.
+    bool adoptRegionLayer();
     void onStudyChanged();
     void commit(GgoResult result);
     int layerIndex() const;
@@ -124,6 +147,13 @@ private:
     QPointer<Document> m_document;
     GgoOptions m_options;
     GgoRegion m_region;
+    double m_halfDepthMm = kDefaultHalfDepthMm;
+    /// The axial slice of the outline whose slices follow the depth; unset when the region's
+    /// slices came from elsewhere (a side view, a box at the cursor, a session's layer).
+    std::optional<int> m_outlineSlice;
+    /// The "GGO region" layer's labels while it shows m_region, and the box they hold.
+    std::shared_ptr<LabelVolume> m_regionLabels;
+    VoxelBox m_shownBox;
     /// Slices a coronal or sagittal shape set, kept for the next axial outline.
     std::optional<std::pair<int, int>> m_sideSlices;
     RegionHistogram m_histogram;

@@ -78,6 +78,27 @@ Pane {
                     valueFromText: (t) => parseInt(t)
                 }
             }
+            // How far above and below an axial outline the region reaches: its slab, on show in
+            // every view as the region's outline on the side views.
+            RowLayout {
+                Layout.fillWidth: true
+                spacing: root.gap
+                Label {
+                    Layout.fillWidth: true
+                    wrapMode: Text.WordWrap
+                    text: qsTr("Depth either side of the outline")
+                }
+                NumberField {
+                    objectName: "depthField"
+                    from: 0
+                    to: 150
+                    decimals: 0
+                    unit: qsTr("mm")
+                    enabled: !root.busy
+                    value: root.controller.halfDepthMm
+                    onValueModified: (value) => root.controller.halfDepthMm = value
+                }
+            }
             Label {
                 objectName: "regionLabel"
                 Layout.fillWidth: true

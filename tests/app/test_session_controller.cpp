@@ -247,6 +247,45 @@ private slots:
         QVERIFY(app.document()->shapeConsumer().isEmpty());
     }
 
+    // GGO's region is its "GGO region" layer: saved with the session, and the region again
+    // (outline, slices, histogram, shown as an outline) when it is reopened, with its depth.
+    void the_ggo_region_comes_back_with_the_session()
+    {
+        if (!m_host.find("ggo") || !m_host.find("ggo")->loaded)
+            QSKIP("the ggo plugin is not built");
+        const QString file = m_dir.filePath("ggoregion.carina");
+        int first = 0, last = 0;
+        {
+            AppController app(&m_host);
+            QVERIFY(openImage(app, m_image));
+            QObject *ggo = app.controllerFor("ggo");
+            QVERIFY(ggo);
+            QVERIFY(ggo->setProperty("halfDepthMm", 7.0));
+            bool made = false;
+            QVERIFY(QMetaObject::invokeMethod(ggo, "regionAroundCursor", Q_RETURN_ARG(bool, made), Q_ARG(double, 10.0)));
+            QVERIFY(made);
+            first = ggo->property("firstSlice").toInt();
+            last = ggo->property("lastSlice").toInt();
+            QVERIFY(app.document()->findLayer("GGO region") >= 0);
+            app.session()->saveSession(file);
+            QVERIFY2(waitFor(app.session(), SIGNAL(saved(QString))), qPrintable(app.session()->lastError()));
+        }
+        AppController app(&m_host);
+        app.session()->openSession(QUrl::fromLocalFile(file));
+        QVERIFY2(waitFor(app.session(), SIGNAL(opened())), qPrintable(app.session()->lastError()));
+        QObject *ggo = app.controllerFor("ggo");
+        QCOMPARE(ggo->property("halfDepthMm").toDouble(), 7.0);
+        QVERIFY(ggo->property("hasRegion").toBool());
+        QCOMPARE(ggo->property("firstSlice").toInt(), first);
+        QCOMPARE(ggo->property("lastSlice").toInt(), last);
+        QVERIFY(!ggo->property("histogram").toList().isEmpty());
+        const int layer = app.document()->findLayer("GGO region");
+        QVERIFY(layer >= 0);
+        QVERIFY(app.document()->layerOutline(layer));
+        QCOMPARE(app.document()->layerCount(), 1);
+        QVERIFY(!app.session()->dirty()); // taking the region back is no edit
+    }
+
     // A plugin's derived image on display (lungmesh's masked CT) is not the study: the session
     // refers to the loaded image, and showing or hiding it forgets no edit.
     void a_session_saved_while_a_derived_image_is_shown_reopens()

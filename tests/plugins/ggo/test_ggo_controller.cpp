@@ -14,6 +14,7 @@
 
 using namespace carina;
 using carina::ggo::GgoController;
+using carina::ggo::GgoRegion;
 
 namespace {
 
@@ -110,6 +111,181 @@ private slots:
         brush.widthMm = 3;
         controller.takeShape(brush);
         QVERIFY(controller.task()->error().contains(QLatin1String("lasso")));
+    }
+
+    // The slab's depth is a setting: the next outline's, and the current outline's slices follow
+    // it, but not slices a side view set.
+    void the_depth_sets_the_outlines_slices()
+    {
+        Document document;
+        document.setImage(test::syntheticGgoCt());
+        GgoController controller(&document);
+        QCOMPARE(controller.halfDepthMm(), GgoController::kDefaultHalfDepthMm);
+        controller.setHalfDepthMm(5);
+        controller.takeShape(shape(DrawnShape::Kind::Rectangle, algo::SlicePlane::Axial, 20,
+                                   {Eigen::Vector3d(30, 30, 20), Eigen::Vector3d(50, 50, 20)}));
+        QCOMPARE(controller.firstSlice(), 15);
+        QCOMPARE(controller.lastSlice(), 25);
+        QVERIFY2(controller.regionText().contains(QLatin1String("11 slices, 11 mm")), qPrintable(controller.regionText()));
+        QSignalSpy region(&controller, &GgoController::regionChanged);
+        controller.setHalfDepthMm(8);
+        QCOMPARE(region.count(), 1);
+        QCOMPARE(controller.firstSlice(), 12);
+        QCOMPARE(controller.lastSlice(), 28);
+        QCOMPARE(controller.region().box.begin[0], 30); // the outline stays
+        controller.setHalfDepthMm(1000); // clamped, and so are the slices
+        QCOMPARE(controller.halfDepthMm(), GgoController::kMaxHalfDepthMm);
+        QCOMPARE(controller.firstSlice(), 0);
+        QCOMPARE(controller.lastSlice(), 39);
+        controller.setHalfDepthMm(-3);
+        QCOMPARE(controller.halfDepthMm(), 0.0);
+        QCOMPARE(controller.firstSlice(), 20);
+        QCOMPARE(controller.lastSlice(), 20);
+
+        // Slices from a side view are the user's: the depth leaves them.
+        controller.takeShape(shape(DrawnShape::Kind::Rectangle, algo::SlicePlane::Sagittal, 40,
+                                   {Eigen::Vector3d(40, 20, 10), Eigen::Vector3d(40, 60, 30)}));
+        QCOMPARE(controller.firstSlice(), 10);
+        QCOMPARE(controller.lastSlice(), 30);
+        controller.setHalfDepthMm(4);
+        QCOMPARE(controller.firstSlice(), 10);
+        QCOMPARE(controller.lastSlice(), 30);
+
+        // A session stores it.
+        const QByteArray declared = GgoController::staticMetaObject.classInfo(
+            GgoController::staticMetaObject.indexOfClassInfo("carina.sessionParameters")).value();
+        QVERIFY(declared.split(' ').contains("halfDepthMm"));
+    }
+
+    // The region is on show in every view: the outline of a "GGO region" layer holding what the
+    // search looks at (the outline over the slab), following the region and going with it.
+    void the_region_is_drawn_as_a_layer_outline()
+    {
+        Document document;
+        document.setImage(test::syntheticGgoCt());
+        auto controller = std::make_unique<GgoController>(&document);
+        QCOMPARE(document.findLayer(GgoController::kRegionLayerName), -1);
+        controller->setHalfDepthMm(3);
+        // A lasso: a diamond around (40, 40) on slice 20.
+        const std::vector<Eigen::Vector3d> diamond{Eigen::Vector3d(40, 30, 20), Eigen::Vector3d(50, 40, 20),
+                                                   Eigen::Vector3d(40, 50, 20), Eigen::Vector3d(30, 40, 20)};
+        controller->takeShape(shape(DrawnShape::Kind::Lasso, algo::SlicePlane::Axial, 20, diamond));
+        QVERIFY(controller->hasRegion());
+        const auto regionVoxels = [&](int z) {
+            const int layer = document.findLayer(GgoController::kRegionLayerName);
+            std::uint64_t n = 0;
+            const LabelVolume &labels = *document.layer(layer).labels;
+            for (int y = 0; y < 80; ++y)
+                for (int x = 0; x < 80; ++x)
+                    n += labels.at(x, y, z) == GgoController::kRegionLabel;
+            return n;
+        };
+        const auto total = [&] {
+            const int layer = document.findLayer(GgoController::kRegionLayerName);
+            const LabelVolume &labels = *document.layer(layer).labels;
+            return std::uint64_t(std::count(labels.data(), labels.data() + labels.voxelCount(), GgoController::kRegionLabel));
+        };
+        int layer = document.findLayer(GgoController::kRegionLayerName);
+        QVERIFY(layer >= 0);
+        QVERIFY(document.layerOutline(layer));
+        // Its colour is neither the lesion's nor the lungs'.
+        const auto colour = document.layer(layer).labels->table().infoOrDefault(GgoController::kRegionLabel).rgb;
+        QVERIFY(colour != ggo::kGgoColour);
+        QVERIFY(colour != LabelTable::defaultColour(1) && colour != LabelTable::defaultColour(2));
+        // The outline's voxels on each slice of the slab (slices 17..23), none beyond.
+        const GgoRegion &region = controller->region();
+        const auto inPlane = std::uint64_t(std::count(region.inPlane.begin(), region.inPlane.end(), std::uint8_t(1)));
+        QVERIFY(inPlane > 100 && inPlane < 21 * 21);
+        for (int z = 17; z <= 23; ++z)
+            QCOMPARE(regionVoxels(z), inPlane);
+        QCOMPARE(regionVoxels(16), std::uint64_t(0));
+        QCOMPARE(regionVoxels(24), std::uint64_t(0));
+        QCOMPARE(total(), inPlane * 7);
+
+        // A deeper slab: the layer follows, in place.
+        QSignalSpy edited(&document, &Document::labelsChanged);
+        controller->setHalfDepthMm(10);
+        QCOMPARE(document.findLayer(GgoController::kRegionLayerName), layer);
+        QVERIFY(!edited.isEmpty());
+        QCOMPARE(total(), inPlane * 21);
+        QCOMPARE(regionVoxels(10), inPlane);
+        QCOMPARE(regionVoxels(30), inPlane);
+        QCOMPARE(regionVoxels(31), std::uint64_t(0));
+        // Slices by hand, and a box at the cursor, too.
+        controller->setLastSlice(25);
+        QCOMPARE(total(), inPlane * 16);
+        document.setCursorIndex(QVector3D(20, 20, 20));
+        QVERIFY(controller->regionAroundCursor(5));
+        QCOMPARE(total(), std::uint64_t(5 * 5 * 5));
+        QCOMPARE(regionVoxels(30), std::uint64_t(0));
+
+        // The result is another layer; the region stays on show beside it.
+        QVERIFY(runAndWait(*controller));
+        QVERIFY(document.findLayer(GgoController::kLayerName) >= 0);
+        QVERIFY(document.findLayer(GgoController::kRegionLayerName) >= 0);
+        QVERIFY(document.findLayer(GgoController::kLayerName) != document.findLayer(GgoController::kRegionLayerName));
+
+        // Cleared: the layer goes.
+        controller->clearRegion();
+        QCOMPARE(document.findLayer(GgoController::kRegionLayerName), -1);
+        // The user removing the layer clears the region.
+        controller->takeShape(shape(DrawnShape::Kind::Lasso, algo::SlicePlane::Axial, 20, diamond));
+        QVERIFY(document.findLayer(GgoController::kRegionLayerName) >= 0);
+        document.removeLayer(document.findLayer(GgoController::kRegionLayerName));
+        QVERIFY(!controller->hasRegion());
+        // And the plugin going takes it.
+        controller->takeShape(shape(DrawnShape::Kind::Lasso, algo::SlicePlane::Axial, 20, diamond));
+        QVERIFY(document.findLayer(GgoController::kRegionLayerName) >= 0);
+        controller.reset();
+        QCOMPARE(document.findLayer(GgoController::kRegionLayerName), -1);
+        QVERIFY(document.findLayer(GgoController::kLayerName) >= 0);
+    }
+
+    // A session's "GGO region" layer is the region again: outline, slices and histogram.
+    void a_sessions_region_layer_is_taken_back()
+    {
+        Document document;
+        document.setImage(test::syntheticGgoCt());
+        std::shared_ptr<LabelVolume> saved;
+        GgoRegion before;
+        {
+            GgoController controller(&document);
+            controller.setHalfDepthMm(4);
+            controller.takeShape(shape(DrawnShape::Kind::Lasso, algo::SlicePlane::Axial, 20,
+                                       {Eigen::Vector3d(40, 30, 20), Eigen::Vector3d(50, 40, 20), Eigen::Vector3d(40, 50, 20),
+                                        Eigen::Vector3d(30, 40, 20)}));
+            before = controller.region();
+            saved = std::make_shared<LabelVolume>(*document.layer(document.findLayer(GgoController::kRegionLayerName)).labels);
+        }
+        // Reopened, before the plugin is made...
+        Document early;
+        early.setImage(test::syntheticGgoCt());
+        early.addLayer(GgoController::kRegionLayerName, std::make_shared<LabelVolume>(*saved));
+        GgoController adopterLate(&early);
+        QVERIFY(adopterLate.hasRegion());
+        QCOMPARE(adopterLate.region().box.begin, before.box.begin);
+        QCOMPARE(adopterLate.region().box.end, before.box.end);
+        QVERIFY(adopterLate.region().inPlane == before.inPlane);
+        QVERIFY(!adopterLate.histogram().isEmpty());
+        QVERIFY(early.layerOutline(early.findLayer(GgoController::kRegionLayerName)));
+        // ... or after: the same, and a depth set afterwards (as a session does) keeps its slices.
+        Document late;
+        late.setImage(test::syntheticGgoCt());
+        GgoController adopter(&late);
+        late.addLayer(GgoController::kRegionLayerName, std::make_shared<LabelVolume>(*saved));
+        QVERIFY(adopter.hasRegion());
+        QCOMPARE(adopter.firstSlice(), 16);
+        QCOMPARE(adopter.lastSlice(), 24);
+        adopter.setHalfDepthMm(10);
+        QCOMPARE(adopter.firstSlice(), 16);
+        QCOMPARE(late.layerCount(), 1); // the layer is the region's, not a copy beside it
+        // Changing the adopted region changes that layer.
+        adopter.setFirstSlice(18);
+        QCOMPARE(late.layerCount(), 1);
+        const LabelVolume &labels = *late.layer(0).labels;
+        QCOMPARE(labels.at(40, 40, 17), std::uint16_t(0));
+        QCOMPARE(labels.at(40, 40, 18), GgoController::kRegionLabel);
+        QVERIFY(adopter.regionText().contains(QLatin1String("7 slices")));
     }
 
     void a_box_around_the_cursor_keeps_the_largest_of_two_pieces()

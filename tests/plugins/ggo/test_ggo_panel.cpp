@@ -6,6 +6,8 @@
 #include "QuickItemSearch.h"
 #include "SyntheticGgo.h"
 
+#include <carina/edit/DrawnShape.h>
+
 #include <QtTest>
 
 #include <cmath>
@@ -77,6 +79,56 @@ private slots:
         // Off again: the tools paint.
         harness.tap(draw);
         QTRY_VERIFY(document.shapeConsumer().isEmpty());
+    }
+
+    // The slab's depth is on the panel: typed, it moves the outline's slices (and the region's
+    // layer with them), and the region text says how deep the region is.
+    void the_depth_is_a_field_and_moves_the_slices()
+    {
+        test::PanelHarness harness;
+        QVERIFY2(harness.load(QStringLiteral("ggo"), test::syntheticGgoCt()), qPrintable(harness.error()));
+        QVERIFY2(harness.show(QSize(420, 1400)), qPrintable(harness.error()));
+        Document &document = harness.document();
+        QObject *controller = harness.controller();
+        QQuickItem *panel = harness.panel();
+
+        QQuickItem *depth = findItem(panel, QStringLiteral("depthField"));
+        QVERIFY(depth && depth->isVisible());
+        QCOMPARE(depth->property("value").toDouble(), 20.0);
+        QQuickItem *input = findItem(depth, QStringLiteral("numberInput"));
+        QVERIFY(input && input->height() >= 48);
+
+        // An axial outline handed over by the tools: slices 1-40 of the 40 at 20 mm.
+        controller->setProperty("drawing", true);
+        DrawnShape rectangle;
+        rectangle.kind = DrawnShape::Kind::Rectangle;
+        rectangle.plane = algo::SlicePlane::Axial;
+        rectangle.slice = 20;
+        rectangle.points = {Eigen::Vector3d(30, 30, 20), Eigen::Vector3d(50, 50, 20)};
+        document.submitShape(rectangle);
+        QTRY_VERIFY(controller->property("hasRegion").toBool());
+        QCOMPARE(controller->property("firstSlice").toInt(), 0);
+        QVERIFY(document.findLayer(QStringLiteral("GGO region")) >= 0);
+
+        // 5 mm typed in the field: slices 16-26 (1-based), 11 mm.
+        harness.tap(input);
+        QTRY_VERIFY(input->hasActiveFocus());
+        QMetaObject::invokeMethod(input, "selectAll");
+        QTest::keyClick(&harness.window(), Qt::Key_5);
+        QTest::keyClick(&harness.window(), Qt::Key_Return);
+        QTRY_COMPARE(controller->property("halfDepthMm").toDouble(), 5.0);
+        QCOMPARE(controller->property("firstSlice").toInt(), 15);
+        QCOMPARE(controller->property("lastSlice").toInt(), 25);
+        QCOMPARE(findItem(panel, QStringLiteral("firstSliceSpin"))->property("value").toInt(), 16);
+        QCOMPARE(findItem(panel, QStringLiteral("lastSliceSpin"))->property("value").toInt(), 26);
+        const QString text = findItem(panel, QStringLiteral("regionLabel"))->property("text").toString();
+        QVERIFY2(text.contains(QStringLiteral("11 slices, 11 mm")), qPrintable(text));
+        const LabelVolume &region = *document.layer(document.findLayer(QStringLiteral("GGO region"))).labels;
+        QVERIFY(region.at(40, 40, 15) != 0 && region.at(40, 40, 14) == 0 && region.at(40, 40, 26) == 0);
+
+        // The controller's value shows in the field.
+        controller->setProperty("halfDepthMm", 12.0);
+        QTRY_COMPARE(depth->property("value").toDouble(), 12.0);
     }
 };
 
