@@ -26,6 +26,7 @@ GgoController::GgoController(Document *document, QObject *parent) : QObject(pare
     // the result stay. A new study clears them (and drops a running search).
     m_task.followStudy(m_document);
     m_surfaceTask.followStudy(m_document);
+    m_histogramTask.followStudy(m_document);
     connect(m_document, &Document::studyChanged, this, &GgoController::onStudyChanged);
     // The figures and the surface are the layer's: they follow edits and a session's layer.
     m_surfaceTimer.setSingleShot(true);
@@ -232,10 +233,21 @@ void GgoController::clearRegion()
 void GgoController::setRegion(GgoRegion region, bool show)
 {
     m_region = std::move(region);
-    m_histogram = m_document && m_document->hasImage() ? regionHistogram(m_document->image(), m_region) : RegionHistogram{};
+    // The histogram of a big region reads millions of voxels: off the UI thread; a newer region
+    // supersedes a histogram still being counted.
+    m_histogram = {};
     m_histogramCounts.clear();
-    for (std::uint64_t c : m_histogram.counts)
-        m_histogramCounts << double(c);
+    if (m_document && m_document->hasImage() && !m_region.isEmpty()) {
+        m_histogramTask.start([ct = m_document->image(), region = m_region](const TaskContext &) { return regionHistogram(ct, region); },
+                              [this](RegionHistogram histogram) {
+                                  m_histogram = std::move(histogram);
+                                  for (std::uint64_t c : m_histogram.counts)
+                                      m_histogramCounts << double(c);
+                                  emit regionChanged();
+                              });
+    } else {
+        m_histogramTask.invalidate();
+    }
     if (show)
         showRegion();
     emit regionChanged();

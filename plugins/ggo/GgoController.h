@@ -93,6 +93,7 @@ public:
     int lastSlice() const { return m_region.box.end[2] - 1; }
     void setLastSlice(int slice);
     int sliceCount() const;
+    /// The region's histogram, counted off the UI thread: empty until it arrives (regionChanged).
     QVariantList histogram() const { return m_histogramCounts; }
     double histogramMin() const { return m_histogram.min; }
     double histogramMax() const { return m_histogram.max; }
@@ -162,6 +163,7 @@ private:
     std::optional<GgoResult> m_result;
     // The surface follows hand edits of the layer once they settle, off the UI thread.
     TaskRunner m_surfaceTask{this};
+    TaskRunner m_histogramTask{this}; ///< the region's histogram
     QTimer m_surfaceTimer;
 };
 

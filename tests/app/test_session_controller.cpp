@@ -278,7 +278,7 @@ private slots:
         QVERIFY(ggo->property("hasRegion").toBool());
         QCOMPARE(ggo->property("firstSlice").toInt(), first);
         QCOMPARE(ggo->property("lastSlice").toInt(), last);
-        QVERIFY(!ggo->property("histogram").toList().isEmpty());
+        QTRY_VERIFY(!ggo->property("histogram").toList().isEmpty());
         const int layer = app.document()->findLayer("GGO region");
         QVERIFY(layer >= 0);
         QVERIFY(app.document()->layerOutline(layer));

@@ -69,7 +69,7 @@ private slots:
         const VoxelBox box = controller.region().box;
         QCOMPARE(box.begin, (Dims{30, 30, 0}));   // 20 mm above and below slice 20
         QCOMPARE(box.end, (Dims{51, 51, 40}));
-        QVERIFY(!controller.histogram().isEmpty());
+        QTRY_VERIFY(!controller.histogram().isEmpty()); // counted off the UI thread
         QCOMPARE(controller.histogramMin(), -850.0);
         QCOMPARE(controller.histogramMax(), -550.0);
 
@@ -266,7 +266,7 @@ private slots:
         QCOMPARE(adopterLate.region().box.begin, before.box.begin);
         QCOMPARE(adopterLate.region().box.end, before.box.end);
         QVERIFY(adopterLate.region().inPlane == before.inPlane);
-        QVERIFY(!adopterLate.histogram().isEmpty());
+        QTRY_VERIFY(!adopterLate.histogram().isEmpty());
         QVERIFY(early.layerOutline(early.findLayer(GgoController::kRegionLayerName)));
         // ... or after: the same, and a depth set afterwards (as a session does) keeps its slices.
         Document late;
