@@ -14,6 +14,7 @@
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace carina;
@@ -58,9 +59,16 @@ void collectOverflow(QQuickItem *item, qreal limit, QStringList &out)
 class TestPanelsFit : public QObject
 {
     Q_OBJECT
+    QTemporaryDir m_home;
+
 private slots:
     void initTestCase()
     {
+        // Autosaves and settings go to a folder of the test's own, never the user's: a region or
+        // a layer made here must not greet the next start with "did not close normally".
+        QVERIFY(m_home.isValid());
+        qputenv("XDG_DATA_HOME", m_home.filePath(QStringLiteral("data")).toUtf8());
+        qputenv("XDG_CONFIG_HOME", m_home.filePath(QStringLiteral("config")).toUtf8());
         QCoreApplication::setOrganizationName(QStringLiteral("CarinaTests"));
         configureShellStyle();
     }
