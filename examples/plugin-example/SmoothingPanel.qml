@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Carina contributors
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -12,8 +13,8 @@ import Carina.Controls
 Pane {
     id: root
 
-    required property QtObject controller
-    required property QtObject document
+    required property SmoothingController controller
+    required property Document document
 
     padding: Theme.spacing
     background: Rectangle { color: Theme.panel }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Carina contributors
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
@@ -13,8 +14,8 @@ Pane {
     id: root
 
     // Given by the shell when it creates the panel: the GgoController and the carina::Document.
-    required property QtObject controller
-    required property QtObject document
+    required property GgoController controller
+    required property Document document
 
     readonly property real touchTarget: Theme.touchTarget
     readonly property real gap: Theme.gap
@@ -238,6 +239,6 @@ Pane {
         title: qsTr("Save the GGO labels")
         nameFilters: [qsTr("NIfTI (*.nii.gz *.nii)")]
         defaultSuffix: "nii.gz"
-        onAccepted: root.controller.exportLabels(selectedFile.toString())
+        onAccepted: root.controller.exportLabels(String(selectedFile))
     }
 }

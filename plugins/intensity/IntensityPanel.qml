@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Carina contributors
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -11,8 +12,8 @@ Pane {
     id: root
 
     // Given by the shell when it creates the panel: the IntensityController and the carina::Document.
-    required property QtObject controller
-    required property QtObject document
+    required property IntensityController controller
+    required property Document document
 
     readonly property real touchTarget: Theme.touchTarget
     readonly property real gap: Theme.gap
