@@ -5,6 +5,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Carina.Controls
+import Example.Smoothing
 
 // The shell gives the panel its `controller` (a SmoothingController) and the `document` when it
 // creates it. The panel only binds and forwards intents: every state lives in the controller.

@@ -6,6 +6,7 @@ import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
 import Carina.Controls
+import Carina.Plugins.Ggo
 
 // The GGO panel: mirrors GgoController. Outline a region (drawing tools hand their shapes to the
 // controller while "Outline on the images" is on), read its histogram, set the HU range, find

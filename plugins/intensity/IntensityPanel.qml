@@ -5,6 +5,7 @@ import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Carina.Controls
+import Carina.Plugins.Intensity
 
 // The Intensity panel: mirrors IntensityController (histogram, statistics, presets) and the
 // document's window. Colours and touch-sized targets come from Carina.Controls' Theme.

@@ -6,6 +6,7 @@ import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
 import Carina.Controls
+import Carina.Plugins.LabelProps
 
 // The Label properties panel: mirrors LabelPropsController (labelling parameters, the region
 // table, colour by column, selection) and its RegionTableModel. No logic beyond layout.

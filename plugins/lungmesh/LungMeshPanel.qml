@@ -6,6 +6,7 @@ import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
 import Carina.Controls
+import Carina.Plugins.LungMesh
 
 // The Lung mesh panel: mirrors LungMeshController (run, and its task's progress, error, status
 // and cancel; per-lung appearance, mesh options, figures, export). Text takes the style's colours
