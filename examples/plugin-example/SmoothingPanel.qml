@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Carina contributors
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Carina.Controls
+import Example.Smoothing
 
 // The shell gives the panel its `controller` (a SmoothingController) and the `document` when it
 // creates it. The panel only binds and forwards intents: every state lives in the controller.
@@ -12,8 +14,8 @@ import Carina.Controls
 Pane {
     id: root
 
-    required property QtObject controller
-    required property QtObject document
+    required property SmoothingController controller
+    required property Document document
 
     padding: Theme.spacing
     background: Rectangle { color: Theme.panel }

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Carina contributors
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
 import Carina.Controls
+import Carina.Plugins.Ggo
 
 // The GGO panel: mirrors GgoController. Outline a region (drawing tools hand their shapes to the
 // controller while "Outline on the images" is on), read its histogram, set the HU range, find
@@ -13,8 +15,8 @@ Pane {
     id: root
 
     // Given by the shell when it creates the panel: the GgoController and the carina::Document.
-    required property QtObject controller
-    required property QtObject document
+    required property GgoController controller
+    required property Document document
 
     readonly property real touchTarget: Theme.touchTarget
     readonly property real gap: Theme.gap
@@ -259,6 +261,6 @@ Pane {
         title: qsTr("Save the GGO labels")
         nameFilters: [qsTr("NIfTI (*.nii.gz *.nii)")]
         defaultSuffix: "nii.gz"
-        onAccepted: root.controller.exportLabels(selectedFile.toString())
+        onAccepted: root.controller.exportLabels(String(selectedFile))
     }
 }

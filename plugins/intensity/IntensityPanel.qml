@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Carina contributors
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Carina.Controls
+import Carina.Plugins.Intensity
 
 // The Intensity panel: mirrors IntensityController (histogram, statistics, presets) and the
 // document's window. Colours and touch-sized targets come from Carina.Controls' Theme.
@@ -11,8 +13,8 @@ Pane {
     id: root
 
     // Given by the shell when it creates the panel: the IntensityController and the carina::Document.
-    required property QtObject controller
-    required property QtObject document
+    required property IntensityController controller
+    required property Document document
 
     readonly property real touchTarget: Theme.touchTarget
     readonly property real gap: Theme.gap

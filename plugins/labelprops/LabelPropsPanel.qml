@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Carina contributors
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
 import Carina.Controls
+import Carina.Plugins.LabelProps
 
 // The Label properties panel: mirrors LabelPropsController (labelling parameters, the region
 // table, colour by column, selection) and its RegionTableModel. No logic beyond layout.
@@ -13,19 +15,35 @@ Pane {
 
     // Set by the shell: the LabelPropsController and the carina::Document.
     // Given by the shell when it creates the panel.
-    required property QtObject controller
-    required property QtObject document
+    required property LabelPropsController controller
+    required property Document document
 
     readonly property real touchTarget: Theme.touchTarget
     readonly property real gap: Theme.gap
     readonly property real columnWidth: 104
     readonly property color textColor: Theme.text
     readonly property color accentColor: Theme.accent
-    readonly property QtObject table: controller.table
+    readonly property RegionTableModel table: controller.table
     readonly property bool hasResult: controller.hasResult
     // The measurement's busy, progress, status and error: the controller's TaskRunner.
-    readonly property QtObject task: controller.task
+    readonly property TaskRunner task: controller.task
     readonly property bool busy: task.busy
+
+    // The source choices: thresholding, then each label layer.
+    // (Loops: qmllint of Qt 6.4 takes a JS array for a QVariantList without concat or indexOf.)
+    function sourceNames(layers) {
+        const names = [qsTr("Threshold the image")]
+        for (let i = 0; i < layers.length; ++i)
+            names[i + 1] = qsTr("Layer: %1").arg(layers[i])
+        return names
+    }
+    function indexIn(list, value) {
+        for (let i = 0; i < list.length; ++i) {
+            if (list[i] === value)
+                return i
+        }
+        return -1
+    }
 
     // matplotlib's plasma at 0, 1/4, ..., 1 (the contours' colour map).
     readonly property var plasmaStops: ["#0d0887", "#7e03a8", "#cc4778", "#f89540", "#f0f921"]
@@ -58,7 +76,7 @@ Pane {
                 // As wide as the column leaves, not as its longest entry ("Layer: ...") wants.
                 Layout.preferredWidth: 1
                 Layout.preferredHeight: root.touchTarget
-                model: [qsTr("Threshold the image")].concat(root.controller.layerNames.map(n => qsTr("Layer: %1").arg(n)))
+                model: root.sourceNames(root.controller.layerNames)
                 currentIndex: root.controller.sourceLayer + 1
                 onActivated: index => root.controller.sourceLayer = index - 1
             }
@@ -207,7 +225,7 @@ Pane {
                 Layout.preferredHeight: root.touchTarget
                 Layout.preferredWidth: 150
                 model: root.table ? root.table.allColumns : []
-                currentIndex: root.table ? root.table.allColumns.indexOf(root.controller.colourColumn) : -1
+                currentIndex: root.table ? root.indexIn(root.table.allColumns, root.controller.colourColumn) : -1
                 onActivated: index => root.controller.colourColumn = model[index]
             }
             ColumnLayout {
@@ -271,6 +289,8 @@ Pane {
             syncView: tableView
             clip: true
             delegate: Rectangle {
+                id: headerCell
+                required property int index
                 implicitWidth: root.columnWidth
                 implicitHeight: 36
                 color: Qt.rgba(1, 1, 1, 0.08)
@@ -282,10 +302,10 @@ Pane {
                     elide: Text.ElideRight
                     font.bold: true
                     color: root.textColor
-                    readonly property string name: root.table ? root.table.columnName(index) : ""
+                    readonly property string name: root.table ? root.table.columnName(headerCell.index) : ""
                     text: name + (root.table && root.table.sortColumn === name ? (root.table.sortAscending ? " ▲" : " ▼") : "")
                 }
-                TapHandler { onTapped: root.table.sortBy(root.table.columnName(index)) }
+                TapHandler { onTapped: root.table.sortBy(root.table.columnName(headerCell.index)) }
             }
         }
         Flickable {
@@ -338,6 +358,7 @@ Pane {
             ScrollBar.vertical: ScrollBar {}
             ScrollBar.horizontal: ScrollBar {}
             delegate: Rectangle {
+                id: cell
                 required property bool isSelected
                 required property string display
                 required property int row
@@ -352,9 +373,9 @@ Pane {
                     horizontalAlignment: Text.AlignRight
                     elide: Text.ElideRight
                     color: root.textColor
-                    text: display
+                    text: cell.display
                 }
-                TapHandler { onTapped: root.controller.selectRow(row) }
+                TapHandler { onTapped: root.controller.selectRow(cell.row) }
             }
             // Keep the selected row in view when it was picked on the image.
             Connections {

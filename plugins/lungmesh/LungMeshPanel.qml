@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Carina contributors
+pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
 import QtQuick.Layouts
 import Carina.Controls
+import Carina.Plugins.LungMesh
 
 // The Lung mesh panel: mirrors LungMeshController (run, and its task's progress, error, status
 // and cancel; per-lung appearance, mesh options, figures, export). Text takes the style's colours
@@ -14,8 +16,8 @@ Pane {
 
     // Set by the shell: the LungMeshController and the carina::Document.
     // Given by the shell when it creates the panel.
-    required property QtObject controller
-    required property QtObject document
+    required property LungMeshController controller
+    required property Document document
 
     readonly property real touchTarget: Theme.touchTarget
     readonly property real gap: Theme.gap
@@ -198,6 +200,7 @@ Pane {
                             Repeater {
                                 model: root.swatches
                                 delegate: AbstractButton {
+                                    id: swatch
                                     required property string modelData
                                     required property int index
                                     objectName: lungFrame.side + "Swatch" + index
@@ -206,9 +209,9 @@ Pane {
                                     onClicked: root.controller[lungFrame.side + "Colour"] = modelData
                                     contentItem: Rectangle {
                                         radius: 6
-                                        color: parent.modelData
-                                        border.width: Qt.colorEqual(lungFrame.colour, parent.modelData) ? 3 : 1
-                                        border.color: Qt.colorEqual(lungFrame.colour, parent.modelData) ? "white" : Qt.rgba(0, 0, 0, 0.4)
+                                        color: swatch.modelData
+                                        border.width: Qt.colorEqual(lungFrame.colour, swatch.modelData) ? 3 : 1
+                                        border.color: Qt.colorEqual(lungFrame.colour, swatch.modelData) ? "white" : Qt.rgba(0, 0, 0, 0.4)
                                     }
                                 }
                             }
