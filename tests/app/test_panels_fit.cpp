@@ -83,6 +83,9 @@ private slots:
     void every_panel_fits_its_drawer()
     {
         QFETCH(QSize, size);
+        // Each run its own autosave folder: one run's region must not greet the next as a crash.
+        qputenv("XDG_DATA_HOME", m_home.filePath(QString::fromLatin1(QTest::currentTestFunction()) + QLatin1Char('-')
+                                                 + QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'_')).toUtf8());
         const QString input = findBundledSample();
         if (input.isEmpty())
             QSKIP("the bundled sample (data/sample/lungpetctdx-a0002) is missing");
@@ -147,6 +150,9 @@ private slots:
     void views_make_room_for_the_panel()
     {
         QFETCH(QSize, size);
+        // Each run its own autosave folder: one run's region must not greet the next as a crash.
+        qputenv("XDG_DATA_HOME", m_home.filePath(QString::fromLatin1(QTest::currentTestFunction()) + QLatin1Char('-')
+                                                 + QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'_')).toUtf8());
         const QString input = findBundledSample();
         if (input.isEmpty())
             QSKIP("the bundled sample (data/sample/lungpetctdx-a0002) is missing");
