@@ -253,6 +253,13 @@ void GgoController::setRegion(GgoRegion region, bool show)
     emit regionChanged();
 }
 
+void GgoController::setRegionShown(bool shown)
+{
+    m_regionShown = shown;
+    if (const int layer = regionLayerIndex(); layer >= 0)
+        m_document->setLayerVisible(layer, shown);
+}
+
 int GgoController::regionLayerIndex() const
 {
     if (!m_document || !m_regionLabels)
@@ -294,6 +301,7 @@ void GgoController::showRegion()
         m_shownBox = m_region.box;
         layer = m_document->addLayer(kRegionLayerName, std::move(labels), 1.0);
         m_document->setLayerOutline(layer, true);
+        m_document->setLayerVisible(layer, m_regionShown);
         return;
     }
     // In place: only the old and the new box are touched, and only they redraw.

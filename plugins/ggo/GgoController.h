@@ -114,6 +114,10 @@ public:
     /// drawing. False with error set without an image.
     Q_INVOKABLE bool regionAroundCursor(double sizeMm);
     Q_INVOKABLE void clearRegion();
+    /// The shell calls these when the plugin's panel opens and closes (an optional slot any
+    /// controller may have): the region is drawn on the views only while the panel is open.
+    Q_INVOKABLE void panelOpened() { setRegionShown(true); }
+    Q_INVOKABLE void panelClosed() { setRegionShown(false); }
     /// Starts the search (a running one is dropped); false, with the task's error set, without
     /// an image or a region.
     Q_INVOKABLE bool run();
@@ -133,6 +137,7 @@ private:
     std::pair<int, int> depthSlices(int slice) const;
     /// The "GGO region" layer follows m_region (added, rewritten where it changed, removed).
     void showRegion();
+    void setRegionShown(bool shown);
     int regionLayerIndex() const;
     /// A "GGO region" layer that is not ours (a session's): taken as the region.
     bool adoptRegionLayer();
@@ -164,6 +169,7 @@ private:
     // The surface follows hand edits of the layer once they settle, off the UI thread.
     TaskRunner m_surfaceTask{this};
     TaskRunner m_histogramTask{this}; ///< the region's histogram
+    bool m_regionShown = true; ///< the panel is open (or no shell says otherwise)
     QTimer m_surfaceTimer;
 };
 

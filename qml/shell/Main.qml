@@ -39,10 +39,23 @@ ApplicationWindow {
             }
             return
         }
+        // Another plugin's panel in the open drawer: the old one is closed, the new one opened.
+        const switching = pluginDrawer.opened
+        if (switching)
+            tellPanel("panelClosed")
         activePluginId = pluginId
         activePluginName = name
         panelLoader.setSource(panel, { "controller": pluginController, "document": window.document })
-        pluginDrawer.open()
+        if (switching)
+            tellPanel("panelOpened")
+        else
+            pluginDrawer.open()
+    }
+
+    function tellPanel(slot) {
+        const pluginController = controller.controllerFor(activePluginId)
+        if (pluginController !== null && typeof pluginController[slot] === "function")
+            pluginController[slot]()
     }
 
     function applyPreset(center, width) {
@@ -533,8 +546,15 @@ ApplicationWindow {
 
     Drawer {
         id: pluginDrawer
-        // A closed panel keeps nothing it claimed: the drawing tools paint layers again.
-        onClosed: if (window.document.shapeConsumer.length > 0) window.document.shapeConsumer = ""
+        // A closed panel keeps nothing it claimed: the drawing tools paint layers again. A
+        // controller with panelOpened()/panelClosed() slots hears of both (GGO shows its region
+        // only while its panel is open).
+        onOpened: window.tellPanel("panelOpened")
+        onClosed: {
+            if (window.document.shapeConsumer.length > 0)
+                window.document.shapeConsumer = ""
+            window.tellPanel("panelClosed")
+        }
         edge: window.portrait ? Qt.BottomEdge : Qt.RightEdge
         y: window.portrait ? window.height - height : toolBar.height
         width: window.portrait ? window.width : Math.min(440, Math.max(320, window.width * 0.34))

@@ -351,6 +351,24 @@ private slots:
         QVERIFY2(adopter.exportLabels(dir.filePath("ggo.nii.gz")), qPrintable(adopter.task()->error()));
     }
 
+    // The region is drawn only while the panel is open (the shell calls panelOpened/Closed).
+    void the_region_shows_while_the_panel_is_open()
+    {
+        Document document;
+        document.setImage(test::syntheticGgoCt());
+        GgoController controller(&document);
+        controller.panelClosed();
+        document.setCursorIndex(QVector3D(40, 40, 20));
+        QVERIFY(controller.regionAroundCursor(50));
+        const int layer = document.findLayer(GgoController::kRegionLayerName);
+        QVERIFY(layer >= 0);
+        QVERIFY(!document.layerVisible(layer));
+        controller.panelOpened();
+        QVERIFY(document.layerVisible(layer));
+        controller.panelClosed();
+        QVERIFY(!document.layerVisible(layer));
+    }
+
     void refusals_say_what_to_do()
     {
         Document empty;
