@@ -6,6 +6,7 @@
 // CARINA_SMOKE_INPUT (a file or folder) replaces the sample, CARINA_SMOKE_SIZE ("800x1280")
 // the window size, CARINA_SMOKE_OUTPUT the PNG path: the same test makes the docs' screenshots.
 #include "QuickItemSearch.h"
+#include "ShellHarness.h"
 #include "AppController.h"
 #include "GuiMain.h"
 #include "SliceView.h"
@@ -58,11 +59,8 @@ class TestGuiSmoke : public QObject
 private slots:
     void initTestCase()
     {
-        // Autosaves and settings go to a folder of the test's own, never the user's: a region or
-        // a layer made here must not greet the next start with "did not close normally".
         QVERIFY(m_home.isValid());
-        qputenv("XDG_DATA_HOME", m_home.filePath(QStringLiteral("data")).toUtf8());
-        qputenv("XDG_CONFIG_HOME", m_home.filePath(QStringLiteral("config")).toUtf8());
+        test::useTestFolders(m_home, QStringLiteral("smoke"));
         QCoreApplication::setOrganizationName(QStringLiteral("CarinaTests"));
         configureShellStyle();
     }
@@ -75,22 +73,13 @@ private slots:
         if (input.isEmpty())
             QSKIP("the bundled sample (data/sample/lungpetctdx-a0002) is missing");
 
-        // The plugins of the build tree (lib/carina/plugins), as the app finds them.
-        PluginHost host;
-        host.discover();
-        AppController controller(&host);
-        QQmlApplicationEngine engine;
-        QQuickWindow *window = loadShell(engine, controller);
-        QVERIFY2(window, "Main.qml did not load");
         const QStringList size = qEnvironmentVariable("CARINA_SMOKE_SIZE", QStringLiteral("1280x800")).split(u'x');
         QCOMPARE(size.size(), 2);
-        window->resize(size[0].toInt(), size[1].toInt());
-        QVERIFY(QTest::qWaitForWindowExposed(window));
-
-        controller.openPath(input);
-        QTRY_VERIFY_WITH_TIMEOUT(!controller.busy(), 120000);
-        QVERIFY2(controller.lastError().isEmpty(), qPrintable(controller.lastError()));
-        QVERIFY(controller.document()->hasImage());
+        test::ShellHarness shell;
+        QVERIFY2(shell.start(QSize(size[0].toInt(), size[1].toInt())), qPrintable(shell.error()));
+        QVERIFY2(shell.open(input), qPrintable(shell.error()));
+        AppController &controller = shell.controller();
+        QQuickWindow *window = shell.window();
         if (!qEnvironmentVariableIsEmpty("CARINA_SMOKE_WINDOW")) {
             const QStringList w = qEnvironmentVariable("CARINA_SMOKE_WINDOW").split(u',');
             controller.document()->setWindow(w.value(0).toDouble(), w.value(1).toDouble());

@@ -6,6 +6,7 @@
 #include "AppController.h"
 #include "GuiMain.h"
 #include "QuickItemSearch.h"
+#include "ShellHarness.h"
 
 #include <carina/Document.h>
 #include <carina/PluginHost.h>
@@ -61,14 +62,19 @@ class TestPanelsFit : public QObject
     Q_OBJECT
     QTemporaryDir m_home;
 
+    // The shell on the bundled sample, with folders of this run's own: one run's region must not
+    // greet the next as a crash.
+    bool startOnSample(test::ShellHarness &shell, QSize size)
+    {
+        test::useTestFolders(m_home, QString::fromLatin1(QTest::currentTestFunction()) + QLatin1Char('-')
+                                         + QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'_'));
+        return shell.start(size) && shell.open(findBundledSample());
+    }
+
 private slots:
     void initTestCase()
     {
-        // Autosaves and settings go to a folder of the test's own, never the user's: a region or
-        // a layer made here must not greet the next start with "did not close normally".
         QVERIFY(m_home.isValid());
-        qputenv("XDG_DATA_HOME", m_home.filePath(QStringLiteral("data")).toUtf8());
-        qputenv("XDG_CONFIG_HOME", m_home.filePath(QStringLiteral("config")).toUtf8());
         QCoreApplication::setOrganizationName(QStringLiteral("CarinaTests"));
         configureShellStyle();
     }
@@ -83,22 +89,12 @@ private slots:
     void every_panel_fits_its_drawer()
     {
         QFETCH(QSize, size);
-        // Each run its own autosave folder: one run's region must not greet the next as a crash.
-        qputenv("XDG_DATA_HOME", m_home.filePath(QString::fromLatin1(QTest::currentTestFunction()) + QLatin1Char('-')
-                                                 + QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'_')).toUtf8());
-        const QString input = findBundledSample();
-        if (input.isEmpty())
+        if (findBundledSample().isEmpty())
             QSKIP("the bundled sample (data/sample/lungpetctdx-a0002) is missing");
-        PluginHost host;
-        host.discover();
-        AppController controller(&host);
-        QQmlApplicationEngine engine;
-        QQuickWindow *window = loadShell(engine, controller);
-        QVERIFY(window);
-        window->resize(size);
-        QVERIFY(QTest::qWaitForWindowExposed(window));
-        controller.openPath(input);
-        QTRY_VERIFY_WITH_TIMEOUT(!controller.busy() && controller.document()->hasImage(), 120000);
+        test::ShellHarness shell;
+        QVERIFY2(startOnSample(shell, size), qPrintable(shell.error()));
+        AppController &controller = shell.controller();
+        QQuickWindow *window = shell.window();
         QTRY_COMPARE(window->property("portrait").toBool(), size.height() > size.width());
 
         int checked = 0;
@@ -150,22 +146,12 @@ private slots:
     void views_make_room_for_the_panel()
     {
         QFETCH(QSize, size);
-        // Each run its own autosave folder: one run's region must not greet the next as a crash.
-        qputenv("XDG_DATA_HOME", m_home.filePath(QString::fromLatin1(QTest::currentTestFunction()) + QLatin1Char('-')
-                                                 + QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'_')).toUtf8());
-        const QString input = findBundledSample();
-        if (input.isEmpty())
+        if (findBundledSample().isEmpty())
             QSKIP("the bundled sample (data/sample/lungpetctdx-a0002) is missing");
-        PluginHost host;
-        host.discover();
-        AppController controller(&host);
-        QQmlApplicationEngine engine;
-        QQuickWindow *window = loadShell(engine, controller);
-        QVERIFY(window);
-        window->resize(size);
-        QVERIFY(QTest::qWaitForWindowExposed(window));
-        controller.openPath(input);
-        QTRY_VERIFY_WITH_TIMEOUT(!controller.busy() && controller.document()->hasImage(), 120000);
+        test::ShellHarness shell;
+        QVERIFY2(startOnSample(shell, size), qPrintable(shell.error()));
+        AppController &controller = shell.controller();
+        QQuickWindow *window = shell.window();
         const bool portrait = size.height() > size.width();
         QTRY_COMPARE(window->property("portrait").toBool(), portrait);
         QVERIFY(QMetaObject::invokeMethod(window, "openPlugin", Q_ARG(QVariant, QStringLiteral("lungmesh")),
