@@ -154,8 +154,17 @@ ApplicationWindow {
                 tip: qsTr("Drawing tools: lasso, rectangle, squiggle, brush, eraser; labels and their volumes")
                 checkable: true
                 enabled: document.hasImage
-                // Closing the tools gives one finger back to paging.
-                onCheckedChanged: if (!checked) drawingTools.tool = AnnotationController.Navigate
+                // Closing the tools gives one finger back to paging; opening them again brings
+                // back the tool the user had picked.
+                property int toolBeforeClosing: AnnotationController.Navigate
+                onCheckedChanged: {
+                    if (!checked) {
+                        toolBeforeClosing = drawingTools.tool
+                        drawingTools.tool = AnnotationController.Navigate
+                    } else {
+                        drawingTools.tool = toolBeforeClosing
+                    }
+                }
             }
             TouchButton {
                 objectName: "undoButton"

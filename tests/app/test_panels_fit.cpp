@@ -180,6 +180,26 @@ private slots:
                  "the folded sheet's title bar is on screen below the views");
         QVERIFY(window->grabWindow().save(QStringLiteral(CARINA_BINARY_DIR "/panel-folded-800x1280.png")));
     }
+
+    // Closing the drawing tools gives one finger back to paging; opening them again brings back
+    // the tool the user had picked instead of Pan/zoom.
+    void the_draw_panel_remembers_its_tool()
+    {
+        if (findBundledSample().isEmpty())
+            QSKIP("the bundled sample (data/sample/lungpetctdx-a0002) is missing");
+        test::ShellHarness shell;
+        QVERIFY2(startOnSample(shell, QSize(1280, 800)), qPrintable(shell.error()));
+        QQuickItem *draw = findItem(shell.window()->contentItem(), QStringLiteral("drawButton"));
+        QObject *tools = shell.window()->findChild<QObject *>(QStringLiteral("annotationController"));
+        QVERIFY(draw && tools);
+        const int navigate = 0, lasso = 1; // AnnotationController::Tool
+        QVERIFY(draw->setProperty("checked", true));
+        QVERIFY(tools->setProperty("tool", lasso));
+        QVERIFY(draw->setProperty("checked", false));
+        QCOMPARE(tools->property("tool").toInt(), navigate);
+        QVERIFY(draw->setProperty("checked", true));
+        QCOMPARE(tools->property("tool").toInt(), lasso);
+    }
 };
 
 QTEST_MAIN(TestPanelsFit)
