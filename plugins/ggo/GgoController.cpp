@@ -3,6 +3,7 @@
 #include "GgoController.h"
 
 #include <carina/algo/Histogram.h>
+#include <carina/algo/LabelVoxels.h>
 #include <carina/io/LocalPath.h>
 #include <carina/io/Nifti.h>
 
@@ -330,25 +331,18 @@ bool GgoController::adoptRegionLayer()
     if (layer < 0 || m_document->layer(layer).labels == m_regionLabels)
         return false;
     const std::shared_ptr<LabelVolume> labels = m_document->layer(layer).labels;
-    const Dims &d = labels->dims();
     // The region is the layer's box, outlined by what any of its slices holds.
-    Dims lo{d[0], d[1], d[2]}, hi{-1, -1, -1};
-    for (int z = 0; z < d[2]; ++z)
-        for (int y = 0; y < d[1]; ++y)
-            for (int x = 0; x < d[0]; ++x)
-                if (labels->at(x, y, z) != 0) {
-                    lo = {std::min(lo[0], x), std::min(lo[1], y), std::min(lo[2], z)};
-                    hi = {std::max(hi[0], x), std::max(hi[1], y), std::max(hi[2], z)};
-                }
-    if (hi[0] < 0)
+    const std::optional<VoxelBox> box = algo::boundsOfLabels(labels->data(), labels->dims());
+    if (!box)
         return false; // an empty layer of that name: nothing to take
     GgoRegion region;
-    region.box = {lo, {hi[0] + 1, hi[1] + 1, hi[2] + 1}};
-    const int w = hi[0] + 1 - lo[0], h = hi[1] + 1 - lo[1];
+    region.box = *box;
+    const Dims &lo = box->begin;
+    const int w = box->end[0] - lo[0], h = box->end[1] - lo[1];
     region.inPlane.assign(std::size_t(w) * std::size_t(h), 0);
-    for (int z = lo[2]; z <= hi[2]; ++z)
-        for (int y = lo[1]; y <= hi[1]; ++y)
-            for (int x = lo[0]; x <= hi[0]; ++x)
+    for (int z = lo[2]; z < box->end[2]; ++z)
+        for (int y = lo[1]; y < box->end[1]; ++y)
+            for (int x = lo[0]; x < box->end[0]; ++x)
                 if (labels->at(x, y, z) != 0)
                     region.inPlane[std::size_t(y - lo[1]) * std::size_t(w) + std::size_t(x - lo[0])] = 1;
     if (std::all_of(region.inPlane.begin(), region.inPlane.end(), [](std::uint8_t v) { return v != 0; }))

@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Carina contributors
 #include "GgoPipeline.h"
 
+#include <carina/algo/LabelVoxels.h>
+
 #include <carina/algo/Histogram.h>
 #include <carina/algo/MarchingCubes.h>
 #include <carina/algo/MeshSmoothing.h>
@@ -140,20 +142,13 @@ Mesh smoothedSurface(const Volume &paddedMask, int smoothingIterations, const Ta
 
 Mesh layerSurface(const LabelVolume &labels, int smoothingIterations, const TaskContext &context)
 {
-    const Dims &d = labels.dims();
-    // The lesion's box, padded by one voxel on every side so the surface closes.
-    std::array<int, 3> lo{d[0], d[1], d[2]}, hi{-1, -1, -1};
-    for (int z = 0; z < d[2]; ++z) {
-        context.throwIfCanceled();
-        for (int y = 0; y < d[1]; ++y)
-            for (int x = 0; x < d[0]; ++x)
-                if (labels.at(x, y, z) == kGgoLabel) {
-                    lo = {std::min(lo[0], x), std::min(lo[1], y), std::min(lo[2], z)};
-                    hi = {std::max(hi[0], x), std::max(hi[1], y), std::max(hi[2], z)};
-                }
-    }
-    if (hi[0] < 0)
+    const std::optional<VoxelBox> lesion = algo::boundsOfLabel(labels.data(), labels.dims(), kGgoLabel);
+    if (!lesion)
         return Mesh{};
+    context.throwIfCanceled();
+    // The lesion's box, padded by one voxel on every side so the surface closes.
+    const Dims &lo = lesion->begin;
+    const Dims hi{lesion->end[0] - 1, lesion->end[1] - 1, lesion->end[2] - 1};
     ImageGeometry padded = labels.geometry();
     padded.dims = {hi[0] - lo[0] + 3, hi[1] - lo[1] + 3, hi[2] - lo[2] + 3};
     padded.origin = labels.geometry().indexToPhysical(Eigen::Vector3d(lo[0] - 1, lo[1] - 1, lo[2] - 1));

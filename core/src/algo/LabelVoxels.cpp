@@ -38,6 +38,25 @@ void forEachVoxelOf(const std::uint16_t *labels, const Dims &dims, std::uint16_t
         }
 }
 
+// The box of the voxels whose label satisfies `wanted`.
+template<typename Wanted>
+std::optional<VoxelBox> boundsOf(const std::uint16_t *labels, const Dims &dims, Wanted wanted)
+{
+    VoxelBox box{{dims[0], dims[1], dims[2]}, {0, 0, 0}};
+    for (int z = 0; z < dims[2]; ++z)
+        for (int y = 0; y < dims[1]; ++y) {
+            const std::uint16_t *row = labels + linearIndex(dims, 0, y, z);
+            for (int x = 0; x < dims[0]; ++x)
+                if (wanted(row[x])) {
+                    box.begin = {std::min(box.begin[0], x), std::min(box.begin[1], y), std::min(box.begin[2], z)};
+                    box.end = {std::max(box.end[0], x + 1), std::max(box.end[1], y + 1), std::max(box.end[2], z + 1)};
+                }
+        }
+    if (box.isEmpty())
+        return std::nullopt;
+    return box;
+}
+
 } // namespace
 
 std::uint16_t labelAt(const std::uint16_t *labels, const Dims &dims, const std::array<double, 3> &point)
@@ -79,6 +98,16 @@ std::vector<std::size_t> voxelsOfLabel(const std::uint16_t *labels, const Dims &
     std::vector<std::size_t> out;
     forEachVoxelOf(labels, dims, label, clipped(box, dims), [&](std::size_t linear, int, int, int) { out.push_back(linear); });
     return out;
+}
+
+std::optional<VoxelBox> boundsOfLabel(const std::uint16_t *labels, const Dims &dims, std::uint16_t label)
+{
+    return boundsOf(labels, dims, [label](std::uint16_t v) { return v == label; });
+}
+
+std::optional<VoxelBox> boundsOfLabels(const std::uint16_t *labels, const Dims &dims)
+{
+    return boundsOf(labels, dims, [](std::uint16_t v) { return v != 0; });
 }
 
 } // namespace carina::algo

@@ -95,6 +95,25 @@ private slots:
         // Label 0 is a label like any other here: the gap between ring and centre.
         QCOMPARE(voxelsOfLabel(r.labels.data(), r.dims, 0, VoxelBox::whole(r.dims)).size(), std::size_t(25 - 16 - 1));
     }
+
+    void bounds_of_a_label_and_of_all_labels()
+    {
+        const auto same = [](const std::optional<VoxelBox> &box, Dims begin, Dims end) {
+            return box && box->begin == begin && box->end == end;
+        };
+        const Ring r;
+        QVERIFY(same(boundsOfLabel(r.labels.data(), r.dims, 7), {2, 2, 0}, {3, 3, 1}));
+        QVERIFY(same(boundsOfLabel(r.labels.data(), r.dims, 3), {0, 0, 0}, r.dims));
+        QVERIFY(!boundsOfLabel(r.labels.data(), r.dims, 8));
+        // Two slices, labels on the second only, apart in x and y.
+        const Dims dims{6, 4, 2};
+        std::vector<std::uint16_t> labels(6 * 4 * 2, 0);
+        labels[(1 * 4 + 1) * 6 + 4] = 2; // (4, 1, 1)
+        labels[(1 * 4 + 3) * 6 + 1] = 5; // (1, 3, 1)
+        QVERIFY(same(boundsOfLabels(labels.data(), dims), {1, 1, 1}, {5, 4, 2}));
+        QVERIFY(same(boundsOfLabel(labels.data(), dims, 2), {4, 1, 1}, {5, 2, 2}));
+        QVERIFY(!boundsOfLabels(std::vector<std::uint16_t>(48, 0).data(), dims));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestLabelVoxels)

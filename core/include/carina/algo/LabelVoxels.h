@@ -38,4 +38,12 @@ CARINA_CORE_EXPORT std::optional<Dims> nearestVoxelOfLabel(const std::uint16_t *
 CARINA_CORE_EXPORT std::vector<std::size_t> voxelsOfLabel(const std::uint16_t *labels, const Dims &dims,
                                                           std::uint16_t label, const VoxelBox &box);
 
+/// The smallest box holding every voxel of `label`; nullopt when there is none. What a layer's
+/// lesion or region occupies, so later passes read that box only.
+CARINA_CORE_EXPORT std::optional<VoxelBox> boundsOfLabel(const std::uint16_t *labels, const Dims &dims, std::uint16_t label);
+
+/// The smallest box holding every labelled (non-zero) voxel, whatever its label; nullopt when
+/// there is none.
+CARINA_CORE_EXPORT std::optional<VoxelBox> boundsOfLabels(const std::uint16_t *labels, const Dims &dims);
+
 } // namespace carina::algo
