@@ -2,9 +2,8 @@
 // SPDX-FileCopyrightText: Carina contributors
 #include "GgoPipeline.h"
 
-#include <carina/algo/LabelVoxels.h>
-
 #include <carina/algo/Histogram.h>
+#include <carina/algo/LabelVoxels.h>
 #include <carina/algo/MarchingCubes.h>
 #include <carina/algo/MeshSmoothing.h>
 

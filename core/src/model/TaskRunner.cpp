@@ -31,6 +31,16 @@ struct TaskRunner::Relay
 {
     std::mutex mutex;
     TaskRunner *runner = nullptr;
+
+    // Queues f(runner) to the runner's thread; nothing when the runner is gone. A queued call
+    // whose runner dies before it runs is dropped by Qt with the runner's events.
+    template<typename F>
+    void post(F f)
+    {
+        const std::lock_guard lock(mutex);
+        if (runner)
+            QMetaObject::invokeMethod(runner, [r = runner, f = std::move(f)] { f(r); }, Qt::QueuedConnection);
+    }
 };
 
 TaskRunner::TaskRunner(QObject *parent)
@@ -87,15 +97,9 @@ bool TaskRunner::startJob(Job job)
         const int step = int(std::lround(std::clamp(fraction, 0.0, 1.0) * 200.0));
         if (lastStep->exchange(step) == step && text.empty())
             return;
-        const std::lock_guard lock(relay->mutex);
-        if (!relay->runner)
-            return;
-        QMetaObject::invokeMethod(
-            relay->runner,
-            [runner = relay->runner, generation, fraction, text = QString::fromStdString(text)] {
-                runner->onProgress(generation, fraction, text);
-            },
-            Qt::QueuedConnection);
+        relay->post([generation, fraction, text = QString::fromStdString(text)](TaskRunner *runner) {
+            runner->onProgress(generation, fraction, text);
+        });
     });
     m_running = context;
     setError({});
@@ -127,15 +131,9 @@ bool TaskRunner::startJob(Job job)
     // dies while the work runs. Always one more event-loop turn, too: a continuation attached to
     // work that already finished runs at once, still inside startJob().
     future.then([relay = m_relay, generation](const JobOutcome &outcome) {
-        const std::lock_guard lock(relay->mutex);
-        if (!relay->runner)
-            return;
-        QMetaObject::invokeMethod(
-            relay->runner,
-            [runner = relay->runner, generation, outcome] {
-                runner->onJobEnded(generation, outcome.commit, outcome.error, outcome.canceled);
-            },
-            Qt::QueuedConnection);
+        relay->post([generation, outcome](TaskRunner *runner) {
+            runner->onJobEnded(generation, outcome.commit, outcome.error, outcome.canceled);
+        });
     });
     return true;
 }
@@ -177,7 +175,7 @@ void TaskRunner::onJobEnded(quint64 generation, const Commit &commit, const QStr
     m_progress = 1.0;
     emit progressChanged();
     commit();
-    emit finished(error.isEmpty() && m_error.isEmpty());
+    emit finished(m_error.isEmpty()); // a commit may still refuse the result (setError)
 }
 
 void TaskRunner::waitForWorker()
