@@ -285,10 +285,7 @@ void SessionController::saveSession(const QVariant &pathOrUrl, bool anonymise)
             return out;
         },
         [this, path, study = m_document->studyId()](Loaded &out) {
-            if (m_document->studyId() == study) {
-                m_fingerprintStudy = study;
-                m_fingerprint = out.fingerprint;
-            }
+            rememberFingerprint(study, out.fingerprint);
             m_sessionPath = path;
             emit sessionPathChanged();
             // The work is on disk now: this run's autosave has nothing more to offer.
@@ -496,10 +493,7 @@ void SessionController::autosaveNow()
             return QString::fromStdString(session->image.fingerprint);
         },
         [this, path, study = m_document->studyId()](const QString &fingerprint) {
-            if (m_document->studyId() == study) {
-                m_fingerprintStudy = study;
-                m_fingerprint = fingerprint;
-            }
+            rememberFingerprint(study, fingerprint);
             emit autosaved(path);
             autosaveAgainIfAsked();
         });
@@ -638,6 +632,15 @@ void SessionController::discardAutosave()
 }
 
 // ---------- state ----------
+
+void SessionController::rememberFingerprint(quint64 study, const QString &fingerprint)
+{
+    // A write that finished after another study was opened hashed the previous image.
+    if (m_document->studyId() != study)
+        return;
+    m_fingerprintStudy = study;
+    m_fingerprint = fingerprint;
+}
 
 void SessionController::setUnsaved(bool unsaved)
 {

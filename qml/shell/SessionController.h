@@ -141,6 +141,8 @@ private:
     void setDirty(bool dirty);
     void autosaveAgainIfAsked();
     void setUnsaved(bool unsaved);
+    /// Keeps the image fingerprint a save or autosave computed, if `study` is still open.
+    void rememberFingerprint(quint64 study, const QString &fingerprint);
     void setError(const QString &message);
     void setMessage(const QString &message);
     void findOrphan();
