@@ -263,12 +263,7 @@ void GgoController::setRegionShown(bool shown)
 
 int GgoController::regionLayerIndex() const
 {
-    if (!m_document || !m_regionLabels)
-        return -1;
-    for (int i = 0; i < m_document->layerCount(); ++i)
-        if (m_document->layer(i).labels == m_regionLabels)
-            return i;
-    return -1;
+    return m_document ? m_document->layerOf(m_regionLabels.get()) : -1;
 }
 
 void GgoController::showRegion()

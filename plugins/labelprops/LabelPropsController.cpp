@@ -122,12 +122,7 @@ QVariantList LabelPropsController::neighbourChoices() const
 
 int LabelPropsController::resultLayer() const
 {
-    if (!m_document || !m_labels)
-        return -1;
-    for (int i = 0; i < m_document->layerCount(); ++i)
-        if (m_document->layer(i).labels == m_labels)
-            return i;
-    return -1;
+    return m_document ? m_document->layerOf(m_labels.get()) : -1;
 }
 
 bool LabelPropsController::run()
@@ -179,13 +174,7 @@ void LabelPropsController::commit(Outcome outcome)
 {
     if (!m_document)
         return;
-    const auto layerOf = [this](const std::shared_ptr<LabelVolume> &labels) {
-        for (int i = 0; labels && i < m_document->layerCount(); ++i)
-            if (m_document->layer(i).labels == labels)
-                return i;
-        return -1;
-    };
-    if (outcome.existingLayer && layerOf(outcome.labels) < 0) {
+    if (outcome.existingLayer && m_document->layerOf(outcome.labels.get()) < 0) {
         setError(tr("The layer to measure was removed."));
         return;
     }
@@ -201,7 +190,7 @@ void LabelPropsController::commit(Outcome outcome)
     m_selectedLabel = 0;
     m_stale = false;
     m_usedThreshold = outcome.threshold;
-    int index = layerOf(outcome.labels);
+    int index = m_document->layerOf(outcome.labels.get());
     if (index >= 0) {
         m_ownLayer = remeasuredOwn;
     } else {

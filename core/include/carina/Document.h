@@ -124,6 +124,8 @@ public:
     Q_INVOKABLE int addEmptyLayer(const QString &name);
     /// Index of the layer named `name`, -1 if none.
     Q_INVOKABLE int findLayer(const QString &name) const;
+    /// Index of the layer holding `labels` (layers move as others are removed), -1 if none or null.
+    int layerOf(const LabelVolume *labels) const;
     Q_INVOKABLE void removeLayer(int index);
     /// Display settings of layer `index` for the shell's layer list (empty/0/false when out of range).
     Q_INVOKABLE QString layerName(int index) const;

@@ -33,13 +33,9 @@ void LabelEditCommand::redo()
 
 void LabelEditCommand::notify()
 {
-    for (int index = 0; index < m_document->layerCount(); ++index) {
-        if (m_document->layer(index).labels == m_labels) {
-            // Not notifyLabelsChanged(): that would throw away the counts just brought up to date.
-            emit m_document->labelsChanged(index, m_patch.bounds());
-            return;
-        }
-    }
+    // Not notifyLabelsChanged(): that would throw away the counts just brought up to date.
+    if (const int index = m_document->layerOf(m_labels.get()); index >= 0)
+        emit m_document->labelsChanged(index, m_patch.bounds());
 }
 
 } // namespace carina

@@ -245,6 +245,14 @@ int Document::findLayer(const QString &name) const
     return -1;
 }
 
+int Document::layerOf(const LabelVolume *labels) const
+{
+    for (std::size_t i = 0; labels && i < m_layers.size(); ++i)
+        if (m_layers[i].labels.get() == labels)
+            return int(i);
+    return -1;
+}
+
 void Document::removeLayer(int index)
 {
     if (index < 0 || index >= layerCount())

@@ -63,6 +63,20 @@ private slots:
         QCOMPARE(studySpy.count(), 3);
     }
 
+    void a_layer_is_found_by_its_labels_as_layers_move()
+    {
+        Document doc;
+        doc.setImage(ctVolume());
+        doc.addEmptyLayer(QStringLiteral("first"));
+        auto labels = std::make_shared<LabelVolume>(doc.image().geometry());
+        QCOMPARE(doc.layerOf(labels.get()), -1);
+        doc.addLayer(QStringLiteral("second"), labels);
+        QCOMPARE(doc.layerOf(labels.get()), 1);
+        doc.removeLayer(0);
+        QCOMPARE(doc.layerOf(labels.get()), 0);
+        QCOMPARE(doc.layerOf(nullptr), -1);
+    }
+
     void cursor_is_clamped_to_the_image()
     {
         Document doc;
