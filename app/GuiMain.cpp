@@ -277,6 +277,7 @@ int runGui(int &argc, char **argv, const QString &initialPath)
     configureShellStyle();
 
     PluginHost host;
+    host.setJournal(PluginHost::defaultJournalPath());
     host.discover();
 
     AppController controller(&host);

@@ -53,7 +53,7 @@ QString text(const Eigen::Vector3d &v)
 }
 
 const QString infoUsage = QStringLiteral("FILE|FOLDER [--json]");
-const QString pluginsUsage = QStringLiteral("[--json]");
+const QString pluginsUsage = QStringLiteral("[--json] [--retry FILE]");
 
 Q_LOGGING_CATEGORY(lcHeadless, "carina.headless", QtInfoMsg)
 
@@ -131,15 +131,26 @@ int runInfoCommand(const QStringList &arguments)
     return 0;
 }
 
-int runPluginsCommand(const PluginHost &host, const QStringList &arguments)
+int runPluginsCommand(const std::function<const PluginHost &()> &discovered, const QStringList &arguments)
 {
     QCommandLineParser parser;
     const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("print JSON instead of text"));
+    const QCommandLineOption retryOption(QStringLiteral("retry"),
+                                         QStringLiteral("load FILE again although it crashed a start"), QStringLiteral("FILE"));
     parser.addOption(jsonOption);
+    parser.addOption(retryOption);
     if (!parseArguments(parser, "plugins", arguments))
         return 1;
     if (!parser.positionalArguments().isEmpty())
         return failWith("plugins", QStringLiteral("takes no arguments; usage: carina --headless plugins %1").arg(pluginsUsage));
+    // Before discovery, so the list below already tries the plugin again.
+    if (parser.isSet(retryOption)) {
+        const QString file = parser.value(retryOption);
+        if (!PluginHost::retryPlugin(PluginHost::defaultJournalPath(), file))
+            return failWith("plugins", QStringLiteral("%1 is not marked as having crashed a start").arg(file));
+        std::fprintf(stderr, "carina plugins: %s will be loaded again\n", qUtf8Printable(file));
+    }
+    const PluginHost &host = discovered();
 
     if (parser.isSet(jsonOption)) {
         QJsonArray list;
@@ -175,7 +186,7 @@ std::vector<HeadlessCommand> builtinHeadlessCommands(std::function<const PluginH
                         infoUsage, &runInfoCommand},
         HeadlessCommand{QStringLiteral("plugins"), QStringLiteral("the plugins found: id, status, file, reason"),
                         pluginsUsage,
-                        [host](const QStringList &arguments) { return runPluginsCommand(host(), arguments); }},
+                        [host](const QStringList &arguments) { return runPluginsCommand(host, arguments); }},
     };
 }
 

@@ -20,7 +20,9 @@ std::vector<HeadlessCommand> builtinHeadlessCommands(std::function<const PluginH
 /// image; never patient identity. 0 on success, 1 with a message on stderr.
 int runInfoCommand(const QStringList &arguments);
 
-/// `plugins [--json]`: every plugin file found, loaded or not, with the reason. Always 0.
-int runPluginsCommand(const PluginHost &host, const QStringList &arguments);
+/// `plugins [--json] [--retry FILE]`: every plugin file found, loaded or not, with the reason.
+/// `--retry` first lets a plugin that crashed a start load again. `discovered` returns the host
+/// after discovery. 0 unless the arguments are wrong.
+int runPluginsCommand(const std::function<const PluginHost &()> &discovered, const QStringList &arguments);
 
 } // namespace carina

@@ -31,6 +31,7 @@ public:
     const PluginHost &get()
     {
         if (!m_discovered) {
+            m_host.setJournal(PluginHost::defaultJournalPath());
             m_host.discover();
             m_discovered = true;
         }
@@ -131,7 +132,7 @@ int main(int argc, char **argv)
             return 0;
         }
         if (parser.isSet(listPluginsOption))
-            return carina::runPluginsCommand(host.get(), {});
+            return carina::runPluginsCommand([&host]() -> const PluginHost & { return host.get(); }, {});
 
         if (commandLine.isEmpty()) {
             std::fputs("carina: --headless needs a COMMAND; see carina --help for the list\n", stderr);

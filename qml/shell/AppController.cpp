@@ -22,6 +22,7 @@ namespace {
 
 constexpr int kMaxRecent = 10;
 const char *const kRecentKey = "recentFiles";
+const char *const kRememberRecentKey = "rememberRecentFiles";
 
 QStringList toQStringList(const std::vector<std::string> &list)
 {
@@ -59,7 +60,9 @@ AppController::AppController(const PluginHost *host, QObject *parent)
     : QObject(parent), m_host(host), m_document(new Document(this)), m_plugins(new PluginListModel(this))
 {
     m_plugins->reset(host);
-    m_recentFiles = QSettings().value(QLatin1String(kRecentKey)).toStringList();
+    m_rememberRecent = QSettings().value(QLatin1String(kRememberRecentKey), true).toBool();
+    if (m_rememberRecent)
+        m_recentFiles = QSettings().value(QLatin1String(kRecentKey)).toStringList();
     connect(m_document, &Document::imageChanged, this, &AppController::unitsChanged);
     // Queued: the previous scan's buffers are freed once every handler has let go of them.
     connect(m_document, &Document::imageChanged, this, [] { carina::releaseFreedMemory(); }, Qt::QueuedConnection);
@@ -213,11 +216,31 @@ void AppController::setError(const QString &message)
 
 void AppController::addRecent(const QString &path)
 {
+    if (!m_rememberRecent)
+        return;
     m_recentFiles.removeAll(path);
     m_recentFiles.prepend(path);
     while (m_recentFiles.size() > kMaxRecent)
         m_recentFiles.removeLast();
     QSettings().setValue(QLatin1String(kRecentKey), m_recentFiles);
+    emit recentFilesChanged();
+}
+
+void AppController::retryPlugin(const QString &filePath)
+{
+    // Not now: its code may crash this run too. The next start tries it under the journal.
+    if (m_host && !m_host->journal().isEmpty() && PluginHost::retryPlugin(m_host->journal(), filePath))
+        m_plugins->markRetrying(filePath);
+}
+
+void AppController::setRememberRecent(bool remember)
+{
+    if (m_rememberRecent == remember)
+        return;
+    m_rememberRecent = remember;
+    QSettings().setValue(QLatin1String(kRememberRecentKey), remember);
+    if (!remember)
+        clearRecentFiles();
     emit recentFilesChanged();
 }
 

@@ -42,6 +42,9 @@ class AppController : public QObject
     Q_PROPERTY(QString progressMessage READ progressMessage NOTIFY progressChanged)
     /// Most recent first, at most 10 files or folders that opened.
     Q_PROPERTY(QStringList recentFiles READ recentFiles NOTIFY recentFilesChanged)
+    /// Whether opened files join recentFiles (kept in the user's settings). Off clears the list:
+    /// on a shared ward tablet the paths (often named after patients) should not stay behind.
+    Q_PROPERTY(bool rememberRecent READ rememberRecent WRITE setRememberRecent NOTIFY recentFilesChanged)
     /// Series to choose from after opening a folder with several DICOM series; empty otherwise.
     /// Each entry: {uid, description, modality, slices, rows, columns}; largest first.
     Q_PROPERTY(QVariantList seriesChoices READ seriesChoices NOTIFY seriesChoicesChanged)
@@ -66,6 +69,8 @@ public:
     double progress() const { return m_loader.progress(); }
     QString progressMessage() const;
     QStringList recentFiles() const { return m_recentFiles; }
+    bool rememberRecent() const { return m_rememberRecent; }
+    void setRememberRecent(bool remember);
     QVariantList seriesChoices() const { return m_seriesChoices; }
     QString lastError() const { return m_lastError; }
     QString units() const;
@@ -81,6 +86,8 @@ public:
     /// Cancels the running load; the document keeps its image.
     Q_INVOKABLE void cancel();
     Q_INVOKABLE void clearRecentFiles();
+    /// Lets a plugin whose loading crashed an earlier start load again at the next start.
+    Q_INVOKABLE void retryPlugin(const QString &filePath);
     /// The controller of plugin `pluginId`, created on first use (owned by this object); null
     /// when the plugin is not loaded.
     Q_INVOKABLE QObject *controllerFor(const QString &pluginId);
@@ -133,6 +140,7 @@ private:
     TaskRunner m_loader{this};
     QString m_loading; ///< what the running load does, until its first progress text
     QStringList m_recentFiles;
+    bool m_rememberRecent = true;
     QVariantList m_seriesChoices;
     std::optional<io::DicomScan> m_pendingScan;
     QString m_pendingPath;

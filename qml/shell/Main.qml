@@ -70,7 +70,9 @@ ApplicationWindow {
     minimumWidth: 480
     minimumHeight: 480
     visible: true
-    title: document.hasImage ? document.imageName + " \u2014 Carina" : "Carina"
+    // Never the file or folder name: window lists, task bars and shared screens show the title,
+    // and DICOM folders are often named after the patient.
+    title: document.hasImage ? document.imageTitle + " \u2014 Carina" : "Carina"
     color: Theme.background
 
     header: ToolBar {
@@ -119,7 +121,6 @@ ApplicationWindow {
                 glyph: "\u2630"
                 text: window.portrait ? "" : qsTr("Recent")
                 tip: qsTr("Recently opened")
-                enabled: controller.recentFiles.length > 0
                 onClicked: recentMenu.popup(recentButton, 0, recentButton.height)
             }
             TouchButton {
@@ -239,10 +240,24 @@ ApplicationWindow {
             onObjectAdded: (index, object) => recentMenu.insertItem(index, object)
             onObjectRemoved: (index, object) => recentMenu.removeItem(object)
         }
+        MenuItem {
+            enabled: false
+            visible: controller.recentFiles.length === 0
+            height: visible ? implicitHeight : 0
+            text: controller.rememberRecent ? qsTr("Nothing opened yet") : qsTr("Not remembering files")
+        }
         MenuSeparator {}
         MenuItem {
             text: qsTr("Clear list")
+            enabled: controller.recentFiles.length > 0
             onTriggered: controller.clearRecentFiles()
+        }
+        MenuItem {
+            objectName: "rememberRecentItem"
+            text: qsTr("Remember opened files")
+            checkable: true
+            checked: controller.rememberRecent
+            onToggled: controller.rememberRecent = checked
         }
     }
 
@@ -429,6 +444,7 @@ ApplicationWindow {
             model: controller.plugins
             activeId: pluginDrawer.opened ? window.activePluginId : ""
             onActivated: (pluginId, name) => window.openPlugin(pluginId, name)
+            onRetryRequested: filePath => controller.retryPlugin(filePath)
         }
 
         AnnotationPanel {

@@ -59,6 +59,7 @@ QVariant PluginListModel::data(const QModelIndex &index, int role) const
     case ErrorRole: return r.error;
     case FilePathRole: return r.filePath;
     case IconUrlRole: return iconUrl(r);
+    case RetryableRole: return r.crashedLoading;
     default: return {};
     }
 }
@@ -67,7 +68,19 @@ QHash<int, QByteArray> PluginListModel::roleNames() const
 {
     return {{IdRole, "pluginId"},       {NameRole, "name"},     {DescriptionRole, "description"},
             {VersionRole, "version"},   {IconRole, "icon"},     {LoadedRole, "loaded"},
-            {ErrorRole, "error"},       {FilePathRole, "filePath"}, {IconUrlRole, "iconUrl"}};
+            {ErrorRole, "error"},       {FilePathRole, "filePath"}, {IconUrlRole, "iconUrl"}, {RetryableRole, "retryable"}};
+}
+
+void PluginListModel::markRetrying(const QString &filePath)
+{
+    for (std::size_t i = 0; i < m_records.size(); ++i) {
+        if (m_records[i].filePath != filePath)
+            continue;
+        m_records[i].crashedLoading = false;
+        m_records[i].error = tr("loads again at the next start");
+        const QModelIndex at = index(int(i));
+        emit dataChanged(at, at, {ErrorRole, RetryableRole});
+    }
 }
 
 QVariantMap PluginListModel::get(int row) const

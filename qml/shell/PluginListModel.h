@@ -20,7 +20,7 @@ class PluginListModel : public QAbstractListModel
     Q_PROPERTY(int count READ count NOTIFY countChanged)
 
 public:
-    enum Role { IdRole = Qt::UserRole + 1, NameRole, DescriptionRole, VersionRole, IconRole, LoadedRole, ErrorRole, FilePathRole, IconUrlRole };
+    enum Role { IdRole = Qt::UserRole + 1, NameRole, DescriptionRole, VersionRole, IconRole, LoadedRole, ErrorRole, FilePathRole, IconUrlRole, RetryableRole };
 
     explicit PluginListModel(QObject *parent = nullptr);
 
@@ -32,6 +32,8 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
+    /// After a retry was asked for: the plugin at `filePath` says it loads at the next start.
+    void markRetrying(const QString &filePath);
     /// The record of row `row` as a map with the role names as keys (empty when out of range).
     Q_INVOKABLE QVariantMap get(int row) const;
 

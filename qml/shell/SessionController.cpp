@@ -30,6 +30,29 @@ std::string encode(const QString &path)
     return QFile::encodeName(path).toStdString();
 }
 
+QString lockErrorText(QLockFile::LockError error)
+{
+    switch (error) {
+    case QLockFile::LockFailedError:
+        return QObject::tr("another run holds it");
+    case QLockFile::PermissionError:
+        return QObject::tr("no permission to create the lock file");
+    case QLockFile::UnknownError:
+    case QLockFile::NoError:
+        break;
+    }
+    return QObject::tr("unknown error");
+}
+
+// Autosaves hold the patient's image path and the user's work: only the user may read them.
+void makePrivate(const QString &path, bool folder)
+{
+    QFileDevice::Permissions owner = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+    if (folder)
+        owner |= QFileDevice::ExeOwner;
+    QFile::setPermissions(path, owner);
+}
+
 QString withSuffix(QString path, const QString &suffix, const QStringList &accepted)
 {
     for (const QString &s : accepted)
@@ -472,13 +495,20 @@ void SessionController::autosaveNow()
             setError(tr("Cannot autosave: cannot create %1.").arg(QDir::toNativeSeparators(autosaveFolder())));
             return;
         }
+        makePrivate(autosaveFolder(), true);
         const QString base = autosaveFolder() + QStringLiteral("/autosave-%1-%2")
                                  .arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss")))
                                  .arg(QCoreApplication::applicationPid());
         // The lock says "this run is alive": the next start offers only autosaves nobody holds.
-        m_ownLock = std::make_unique<QLockFile>(base + QStringLiteral(".carina.lock"));
-        m_ownLock->setStaleLockTime(0);
-        m_ownLock->tryLock(0);
+        // Without it another run would take this autosave for a crash's and could delete it.
+        auto lock = std::make_unique<QLockFile>(base + QStringLiteral(".carina.lock"));
+        lock->setStaleLockTime(0);
+        if (!lock->tryLock(0)) {
+            setError(tr("Cannot autosave: cannot lock %1 (%2).")
+                         .arg(QDir::toNativeSeparators(base + QStringLiteral(".carina")), lockErrorText(lock->error())));
+            return;
+        }
+        m_ownLock = std::move(lock);
         m_ownPath = base + QStringLiteral(".carina");
     }
     auto session = std::make_shared<io::Session>(snapshot(true));
@@ -490,6 +520,8 @@ void SessionController::autosaveNow()
             if (session->image.fingerprint.empty())
                 session->image.fingerprint = io::imageFingerprint(image);
             io::writeSession(*session, encode(path));
+            // Later writes keep the mode: the atomic writer copies the replaced file's.
+            makePrivate(path, false);
             return QString::fromStdString(session->image.fingerprint);
         },
         [this, path, study = m_document->studyId()](const QString &fingerprint) {
@@ -553,7 +585,10 @@ void SessionController::findOrphan()
     QFileInfoList files = folder.entryInfoList({QStringLiteral("autosave-*.carina")}, QDir::Files, QDir::Time);
     for (const QFileInfo &file : files) {
         auto lock = std::make_unique<QLockFile>(file.absoluteFilePath() + QStringLiteral(".lock"));
-        // A lock whose process is gone is stale and taken over; a live run keeps its own.
+        // Only a lock whose process is gone is stale. Qt's default also calls any lock older
+        // than 30 s stale, which would hand a live run's autosave to this one to discard or
+        // to write into alongside its owner.
+        lock->setStaleLockTime(0);
         if (!lock->tryLock(0))
             continue;
         m_orphanLock = std::move(lock);

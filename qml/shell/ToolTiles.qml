@@ -14,6 +14,7 @@ ListView {
     property string activeId: ""
 
     signal activated(string pluginId, string name)
+    signal retryRequested(string filePath)
 
     readonly property int tileSize: Math.round(Theme.touchTarget * 1.9)
 
@@ -43,16 +44,21 @@ ListView {
         required property string description
         required property bool loaded
         required property string error
+        required property string filePath
+        required property bool retryable
 
         // Inside the list's margins, or the far border and the end of a long name are clipped.
         width: root.orientation === ListView.Vertical ? root.width - root.leftMargin - root.rightMargin : root.tileSize * 1.4
         height: root.orientation === ListView.Vertical ? root.tileSize : root.height - root.topMargin - root.bottomMargin
-        enabled: loaded
+        // A plugin that crashed a start can be tapped to try it again at the next start.
+        enabled: loaded || retryable
         hoverEnabled: true
         ToolTip.visible: hovered || pressed
         ToolTip.delay: 500
-        ToolTip.text: loaded ? description : qsTr("Not loaded: %1").arg(error)
-        onClicked: root.activated(pluginId, name)
+        ToolTip.text: loaded ? description
+                             : retryable ? qsTr("Not loaded: %1. Tap to load it again at the next start.").arg(error)
+                                         : qsTr("Not loaded: %1").arg(error)
+        onClicked: loaded ? root.activated(pluginId, name) : root.retryRequested(filePath)
 
         background: Rectangle {
             radius: Theme.radius

@@ -17,6 +17,9 @@
 
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QTemporaryDir>
@@ -63,6 +66,25 @@ private slots:
         test::useTestFolders(m_home, QStringLiteral("smoke"));
         QCoreApplication::setOrganizationName(QStringLiteral("CarinaTests"));
         configureShellStyle();
+    }
+
+    // Window lists, task bars and shared screens show the title; DICOM folders are often named
+    // after the patient (issue 18.6).
+    void window_title_names_what_the_image_is_not_where_it_came_from()
+    {
+        const QString sample = findBundledSample();
+        if (sample.isEmpty())
+            QSKIP("the bundled sample (data/sample/lungpetctdx-a0002) is missing");
+        const QString folder = m_home.filePath(QStringLiteral("DOE^JOHN 19450101"));
+        QVERIFY(QDir().mkpath(folder));
+        for (const QFileInfo &file : QDir(sample).entryInfoList(QDir::Files))
+            QVERIFY(QFile::copy(file.absoluteFilePath(), folder + QLatin1Char('/') + file.fileName()));
+        test::ShellHarness shell;
+        QVERIFY2(shell.start(QSize(1280, 800)), qPrintable(shell.error()));
+        QVERIFY2(shell.open(folder), qPrintable(shell.error()));
+        const QString title = shell.window()->title();
+        QVERIFY2(!title.contains(QLatin1String("DOE")) && !title.contains(QLatin1String("1945")), qPrintable(title));
+        QVERIFY2(title.startsWith(QLatin1String("CT")) && title.contains(QLatin1String("512 x 512 x")), qPrintable(title));
     }
 
     void shell_shows_the_sample_in_three_slice_views()

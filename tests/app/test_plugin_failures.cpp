@@ -5,6 +5,8 @@
 // down. The shell runs as the app runs it (ShellApplication, Main.qml, the real plugin host),
 // the buttons of the failing plugin's panel are clicked like a user would; after each failure
 // the error names the plugin, the document is unchanged and the other plugins still work.
+// Issue 18.5: a plugin that throws in its constructor is listed with the reason; one that kills
+// the process while loading is skipped at the next start, named, and can be tried again.
 #include "QuickItemSearch.h"
 #include "AppController.h"
 #include "GuiMain.h"
@@ -13,6 +15,11 @@
 #include <carina/PluginHost.h>
 
 #include <QCryptographicHash>
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
 #include <QProcess>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
@@ -138,6 +145,70 @@ private slots:
         QCOMPARE(documentFingerprint(*controller.document()), before);
         QVERIFY(failures.isEmpty());
         static_cast<ShellApplication *>(QCoreApplication::instance())->setController(nullptr);
+    }
+
+    void a_plugin_that_crashes_loading_is_skipped_at_the_next_start()
+    {
+        QTemporaryDir home;
+        QVERIFY(home.isValid());
+        auto run = [&](const QStringList &extra, QProcess &carina) {
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("CARINA_PLUGIN_PATH"), QStringLiteral(CARINA_FIXTURE_CRASHING_DIR));
+            env.insert(QStringLiteral("XDG_DATA_HOME"), home.path()); // where the load journal lives
+            carina.setProcessEnvironment(env);
+            carina.start(QStringLiteral(CARINA_EXECUTABLE), QStringList{"--headless", "plugins", "--json"} + extra);
+            QVERIFY(carina.waitForFinished(60000));
+        };
+        auto statusOf = [](const QByteArray &json, const QString &id) {
+            for (const QJsonValue &v : QJsonDocument::fromJson(json).array())
+                if (v.toObject().value("id").toString() == id)
+                    return v.toObject();
+            return QJsonObject();
+        };
+
+        QProcess first;
+        run({}, first);
+        QCOMPARE(first.exitStatus(), QProcess::CrashExit); // nothing can catch a segfault
+
+        QProcess second;
+        run({}, second);
+        QCOMPARE(second.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(second.exitCode(), 0);
+        const QByteArray listed = second.readAllStandardOutput();
+        const QJsonObject crashed = statusOf(listed, "fixture_crashing_load");
+        QCOMPARE(crashed.value("status").toString(), QString("failed"));
+        QVERIFY2(crashed.value("reason").toString().contains("Carina stopped while loading this plugin"), listed.constData());
+        const QJsonObject thrower = statusOf(listed, "fixture_throwing_constructor");
+        QCOMPARE(thrower.value("status").toString(), QString("failed"));
+        QVERIFY2(thrower.value("reason").toString().contains("deliberate failure in the plugin's constructor"), listed.constData());
+        // The real plugins of the build tree load as before.
+        QCOMPARE(statusOf(listed, "intensity").value("status").toString(), QString("loaded"));
+
+        // Retrying loads it again: it crashes again, and is skipped again after.
+        QProcess retry;
+        run({"--retry", crashed.value("file").toString()}, retry);
+        QCOMPARE(retry.exitStatus(), QProcess::CrashExit);
+        QProcess third;
+        run({}, third);
+        QCOMPARE(third.exitStatus(), QProcess::NormalExit);
+        QVERIFY(statusOf(third.readAllStandardOutput(), "fixture_crashing_load").value("reason").toString().contains("stopped while loading"));
+
+        // In the app: the tile says so, and a tap lets the next start try it again.
+        PluginHost host;
+        host.setJournal(home.filePath("carina/plugin-journal.ini"));
+        host.discover({QStringLiteral(CARINA_FIXTURE_CRASHING_DIR)});
+        AppController controller(&host);
+        PluginListModel *model = controller.plugins();
+        int row = -1;
+        for (int i = 0; i < model->count(); ++i)
+            if (model->get(i).value("pluginId").toString() == "fixture_crashing_load")
+                row = i;
+        QVERIFY(row >= 0);
+        QVERIFY(model->get(row).value("retryable").toBool());
+        controller.retryPlugin(model->get(row).value("filePath").toString());
+        QVERIFY(!model->get(row).value("retryable").toBool());
+        QCOMPARE(model->get(row).value("error").toString(), QString("loads again at the next start"));
+        QVERIFY(!PluginHost::retryPlugin(host.journal(), model->get(row).value("filePath").toString())); // no mark left
     }
 
     void a_throwing_headless_command_names_its_plugin()

@@ -10,6 +10,8 @@
 #include <carina/io/Nifti.h>
 
 #include <QDir>
+#include <QDateTime>
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -77,11 +79,29 @@ private slots:
         QVERIFY2(autosaved.startsWith("AUTOSAVED "), qPrintable(autosaved));
         QCOMPARE(autosaves().size(), 1);
 
-        // While the editing run lives, its autosave is its own: another start does not offer it.
+        // Only the user may read it (issue 18.6).
+        const QString folder = m_dir.filePath("data/carina-test/session-driver/autosave");
+        const QString file = folder + "/" + autosaves().first();
+        // Owner, group and other bits (Qt's "User" bits mirror the owner's for the current user).
+        const auto modes = [](const QString &path) { return int(QFileInfo(path).permissions()) & 0x7077; };
+        QCOMPARE(modes(folder), int(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
+        QCOMPARE(modes(file), int(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+
+        // While the editing run lives, its autosave is its own: another start does not offer it,
+        // even when the lock file is older than Qt's default stale time of 30 s (issue 18.4).
+        QFile lockFile(file + ".lock");
+        QVERIFY(lockFile.exists());
+        QVERIFY(lockFile.open(QIODevice::ReadWrite));
+        const QByteArray owner = lockFile.readAll();
+        QVERIFY(lockFile.setFileTime(QDateTime::currentDateTime().addSecs(-600), QFileDevice::FileModificationTime));
+        lockFile.close();
         QProcess second;
         start(second, {"state"});
         QCOMPARE(waitForLine(second, "NONE", 30000), QString("NONE"));
         second.waitForFinished();
+        QVERIFY(lockFile.open(QIODevice::ReadOnly));
+        QCOMPARE(lockFile.readAll(), owner); // still the editing run's lock
+        lockFile.close();
 
         editor.kill(); // SIGKILL: no destructor, no clean close
         QVERIFY(editor.waitForFinished(10000));

@@ -53,6 +53,9 @@ class CARINA_CORE_EXPORT Document : public QObject
     Q_PROPERTY(bool hasImage READ hasImage NOTIFY imageChanged)
     Q_PROPERTY(QString imageName READ imageName NOTIFY imageChanged)
     Q_PROPERTY(QString imageSummary READ imageSummary NOTIFY imageChanged)
+    /// What the image is without where it came from: modality, series description and size
+    /// ("CT · THORAX 1.0 · 512 x 512 x 300"). For titles that others may see.
+    Q_PROPERTY(QString imageTitle READ imageTitle NOTIFY imageChanged)
     Q_PROPERTY(QVector3D dims READ dimsVector NOTIFY imageChanged)
     Q_PROPERTY(QVector3D spacing READ spacingVector NOTIFY imageChanged)
     Q_PROPERTY(QVector3D cursor READ cursor WRITE setCursor NOTIFY cursorChanged)
@@ -81,6 +84,7 @@ public:
     void clear();
     QString imageName() const;
     QString imageSummary() const;
+    QString imageTitle() const;
     QVector3D dimsVector() const;
     QVector3D spacingVector() const;
     double minValue() const { return m_range.first; }

@@ -31,6 +31,7 @@ struct CARINA_CORE_EXPORT PluginRecord
     QJsonObject metaData; ///< the plugin's whole JSON
     bool loaded = false;
     QString error;        ///< why it did not load; empty when loaded
+    bool crashedLoading = false; ///< skipped: loading it crashed an earlier start (see PluginHost::retryPlugin)
     ProcessingPlugin *plugin = nullptr; ///< owned by Qt's plugin loader; null unless loaded
 };
 
@@ -52,6 +53,18 @@ public:
 
     /// The folders searched, in order, existing or not.
     static QStringList defaultSearchPaths();
+    /// Where the app and the headless tool keep their plugin load journal:
+    /// `$XDG_DATA_HOME/carina/plugin-journal.ini` (`~/.local/share/...`).
+    static QString defaultJournalPath();
+    /// Keeps a journal at `path` (an INI file) around each plugin load: the file being loaded is
+    /// written down first and struck out after. A plugin that takes the process down while it
+    /// loads is still written down at the next discover(), which then skips it with a reason
+    /// until retryPlugin() is called. No journal (the default) loads everything.
+    void setJournal(const QString &path) { m_journal = path; }
+    const QString &journal() const { return m_journal; }
+    /// Lets the next discover() with the journal at `journalPath` load `filePath` again after it
+    /// crashed a start. False when it was not marked.
+    static bool retryPlugin(const QString &journalPath, const QString &filePath);
     /// Scans `folders` (defaultSearchPaths() when empty) and loads what passes the checks.
     void discover(const QStringList &folders = {});
     const std::vector<PluginRecord> &plugins() const { return m_records; }
@@ -62,6 +75,12 @@ public:
 
 private:
     void consider(const QString &filePath);
+    void recordCrashOfLastStart();
+    /// The time a journaled start crashed while loading `filePath`, or empty.
+    QString crashedAt(const QString &filePath) const;
+    void journalLoading(const QString &filePath) const;
+
+    QString m_journal;
 
     std::vector<PluginRecord> m_records;
     std::vector<QPluginLoader *> m_loaders;

@@ -149,6 +149,22 @@ QString Document::imageSummary() const
     return text;
 }
 
+QString Document::imageTitle() const
+{
+    if (m_image.isNull())
+        return {};
+    QStringList parts;
+    const ImageInfo &info = m_image.info();
+    parts << (info.modality.empty() ? tr("Image") : QString::fromStdString(info.modality));
+    const QString description = QString::fromStdString(info.description).simplified();
+    if (!description.isEmpty())
+        parts << description.left(48);
+    const Dims &d = m_image.dims();
+    parts << (d[2] > 1 ? QStringLiteral("%1 x %2 x %3").arg(d[0]).arg(d[1]).arg(d[2])
+                       : QStringLiteral("%1 x %2").arg(d[0]).arg(d[1]));
+    return parts.join(QStringLiteral(" \u00b7 "));
+}
+
 QVector3D Document::dimsVector() const
 {
     const Dims &d = m_image.dims();

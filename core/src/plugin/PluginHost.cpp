@@ -8,8 +8,11 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QLoggingCategory>
+#include <QDateTime>
 #include <QPluginLoader>
 #include <QRegularExpression>
+#include <QSettings>
+#include <QStandardPaths>
 
 #include <cstdio>
 #include <memory>
@@ -43,6 +46,9 @@ bool hasElfHeader(const QString &filePath)
         return false;
     return file.read(4) == QByteArray("\x7f" "ELF", 4);
 }
+
+const QString kLoadingKey = QStringLiteral("loading");
+const QString kCrashedKey = QStringLiteral("crashedWhileLoading");
 
 QStringList stringList(const QJsonValue &value)
 {
@@ -124,8 +130,65 @@ QStringList PluginHost::defaultSearchPaths()
     return folders;
 }
 
+QString PluginHost::defaultJournalPath()
+{
+    // Shared by the app and the headless tool (different application names): a plugin that
+    // crashed one crashes the other.
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/carina/plugin-journal.ini");
+}
+
+void PluginHost::recordCrashOfLastStart()
+{
+    QSettings journal(m_journal, QSettings::IniFormat);
+    const QString loading = journal.value(kLoadingKey).toString();
+    if (loading.isEmpty())
+        return;
+    QVariantMap crashed = journal.value(kCrashedKey).toMap();
+    crashed.insert(loading, QDateTime::currentDateTime().toString(Qt::ISODate));
+    journal.setValue(kCrashedKey, crashed);
+    journal.remove(kLoadingKey);
+    journal.sync();
+}
+
+QString PluginHost::crashedAt(const QString &filePath) const
+{
+    if (m_journal.isEmpty())
+        return {};
+    return QSettings(m_journal, QSettings::IniFormat).value(kCrashedKey).toMap().value(filePath).toString();
+}
+
+void PluginHost::journalLoading(const QString &filePath) const
+{
+    if (m_journal.isEmpty())
+        return;
+    QSettings journal(m_journal, QSettings::IniFormat);
+    if (filePath.isEmpty())
+        journal.remove(kLoadingKey);
+    else
+        journal.setValue(kLoadingKey, filePath);
+    journal.sync(); // on disk before the plugin's code runs: a crash gives no second chance
+}
+
+bool PluginHost::retryPlugin(const QString &journalPath, const QString &filePath)
+{
+    QSettings journal(journalPath, QSettings::IniFormat);
+    QVariantMap crashed = journal.value(kCrashedKey).toMap();
+    const QString canonical = QFileInfo(filePath).canonicalFilePath();
+    const bool marked = crashed.remove(filePath) + (canonical.isEmpty() ? 0 : crashed.remove(canonical)) > 0;
+    if (crashed.isEmpty())
+        journal.remove(kCrashedKey);
+    else
+        journal.setValue(kCrashedKey, crashed);
+    journal.sync();
+    return marked;
+}
+
 void PluginHost::discover(const QStringList &folders)
 {
+    if (!m_journal.isEmpty()) {
+        QDir().mkpath(QFileInfo(m_journal).absolutePath());
+        recordCrashOfLastStart();
+    }
     const QStringList searched = folders.isEmpty() ? defaultSearchPaths() : folders;
     std::set<QString> seenFolders;
     for (const QString &folder : searched) {
@@ -195,12 +258,33 @@ void PluginHost::consider(const QString &filePath)
     if (const PluginRecord *first = find(record.id))
         return fail(QStringLiteral("duplicate id \"%1\" (already loaded from %2)").arg(record.id, first->filePath));
 
+    const QString journalKey = QFileInfo(filePath).canonicalFilePath();
+    if (const QString when = crashedAt(journalKey); !when.isEmpty()) {
+        record.crashedLoading = true;
+        return fail(QStringLiteral("skipped: Carina stopped while loading this plugin (start of %1); "
+                                   "`carina --headless plugins --retry %2` or Retry in the tool list loads it again")
+                        .arg(when, filePath));
+    }
+
     // Bind every symbol now: with lazy binding a missing symbol would abort the whole process
     // the first time the plugin calls it; resolved at load it is just a failed plugin.
     loader->setLoadHints(QLibrary::ResolveAllSymbolsHint);
-    if (!loader->load())
-        return fail(QStringLiteral("cannot load: %1").arg(loader->errorString()));
-    QObject *instance = loader->instance();
+    // Loading runs the plugin's static initialisers and instance() its constructor: code that
+    // may throw (caught here) or crash (journaled, skipped at the next start).
+    journalLoading(journalKey);
+    QObject *instance = nullptr;
+    QString loadError;
+    try {
+        if (!loader->load())
+            loadError = QStringLiteral("cannot load: %1").arg(loader->errorString());
+        else
+            instance = loader->instance();
+    } catch (...) {
+        loadError = QStringLiteral("threw while loading: %1").arg(currentExceptionMessage());
+    }
+    journalLoading(QString());
+    if (!loadError.isEmpty())
+        return fail(loadError);
     auto *plugin = qobject_cast<ProcessingPlugin *>(instance);
     if (!plugin)
         return fail(instance ? QStringLiteral("the plugin object does not implement carina::ProcessingPlugin")
