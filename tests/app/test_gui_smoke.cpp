@@ -21,6 +21,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QQuickItem>
+#include <QSettings>
 #include <QQuickWindow>
 #include <QTemporaryDir>
 #include <QTest>
@@ -85,6 +86,16 @@ private slots:
         const QString title = shell.window()->title();
         QVERIFY2(!title.contains(QLatin1String("DOE")) && !title.contains(QLatin1String("1945")), qPrintable(title));
         QVERIFY2(title.startsWith(QLatin1String("CT")) && title.contains(QLatin1String("512 x 512 x")), qPrintable(title));
+
+        // Recent files can be switched off: the list empties and stays empty.
+        AppController &controller = shell.controller();
+        QVERIFY(controller.recentFiles().contains(folder));
+        controller.setRememberRecent(false);
+        QVERIFY(controller.recentFiles().isEmpty());
+        QVERIFY2(shell.open(folder), qPrintable(shell.error()));
+        QVERIFY(controller.recentFiles().isEmpty());
+        QVERIFY(QSettings().value(QStringLiteral("recentFiles")).toStringList().isEmpty());
+        controller.setRememberRecent(true);
     }
 
     void shell_shows_the_sample_in_three_slice_views()
