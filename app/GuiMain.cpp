@@ -4,6 +4,7 @@
 
 #include "AppController.h"
 #include "QmlModuleCheck.h"
+#include "QuitOnSignals.h"
 
 #include <carina/PluginHost.h>
 
@@ -289,6 +290,10 @@ int runGui(int &argc, char **argv, const QString &initialPath)
         std::fprintf(stderr, "carina: the user interface failed to load (see the QML errors above)\n");
         return 1;
     }
+
+    // Logout sends SIGTERM: the work is saved on the way out as on a normal close, so the next
+    // start does not take it for a crash.
+    QuitOnSignals quitOnSignals([&controller] { controller.session()->closeCleanly(); });
 
     const QString path = initialPath.isEmpty() ? findBundledSample() : initialPath;
     if (!path.isEmpty())

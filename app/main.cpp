@@ -8,6 +8,8 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
 #include <QLoggingCategory>
 
 #include <algorithm>
@@ -76,6 +78,25 @@ QString commandsHelp(const std::vector<HeadlessCommand> &commands, std::size_t b
     return text;
 }
 
+// Qt finds settings and data through the XDG variables: pointing them into DIR before the
+// application object exists moves every file Carina keeps (QSettings, autosaves, journal).
+bool useProfile(const QString &dir)
+{
+    const QString absolute = QDir(dir).absolutePath();
+    for (const char *sub : {"config", "data", "cache"}) {
+        if (!QDir().mkpath(absolute + QLatin1Char('/') + QLatin1String(sub))) {
+            std::fprintf(stderr, "carina: --profile: cannot create %s/%s\n", qUtf8Printable(absolute), sub);
+            return false;
+        }
+    }
+    // Only the user may read it: it will hold autosaves of patients' images.
+    QFile::setPermissions(absolute, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    qputenv("XDG_CONFIG_HOME", QFile::encodeName(absolute + QStringLiteral("/config")));
+    qputenv("XDG_DATA_HOME", QFile::encodeName(absolute + QStringLiteral("/data")));
+    qputenv("XDG_CACHE_HOME", QFile::encodeName(absolute + QStringLiteral("/cache")));
+    return true;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -97,7 +118,11 @@ int main(int argc, char **argv)
     const QCommandLineOption listPluginsOption(QStringLiteral("list-plugins"), QStringLiteral("List the plugins found: id, status, file, reason."));
     const QCommandLineOption headlessOption(QStringLiteral("headless"), QStringLiteral("Run COMMAND ARGS... without a window (see below)."));
     const QCommandLineOption verboseOption(QStringLiteral("verbose"), QStringLiteral("Log what Carina does on stderr (logging categories carina.*, debug level)."));
-    parser.addOptions({helpOption, versionOption, listPluginsOption, headlessOption, verboseOption});
+    const QCommandLineOption profileOption(QStringLiteral("profile"),
+                                           QStringLiteral("Keep settings, recent files, autosaves and the plugin journal in DIR "
+                                                          "instead of the user's (also $CARINA_PROFILE): for trying a plugin or a build."),
+                                           QStringLiteral("DIR"));
+    parser.addOptions({helpOption, versionOption, listPluginsOption, headlessOption, verboseOption, profileOption});
     parser.addPositionalArgument(QStringLiteral("FILE|FOLDER"), QStringLiteral("Image or DICOM folder to open in the GUI."), QStringLiteral("[FILE|FOLDER]"));
     if (!parser.parse(ownArguments)) {
         std::fprintf(stderr, "carina: %s\nTry carina --help.\n", qUtf8Printable(parser.errorText()));
@@ -109,6 +134,10 @@ int main(int argc, char **argv)
     if (parser.isSet(verboseOption))
         QLoggingCategory::setFilterRules(QStringLiteral("carina.*.debug=true"));
     qCDebug(lcMain, "carina %s, SDK %s, Qt %s", CARINA_VERSION, CARINA_SDK_VERSION, qVersion());
+
+    const QString profile = parser.isSet(profileOption) ? parser.value(profileOption) : qEnvironmentVariable("CARINA_PROFILE");
+    if (!profile.isEmpty() && !useProfile(profile))
+        return 1;
 
     if (parser.isSet(versionOption)) {
         std::printf("carina %s (SDK %s, Qt %s)\n", CARINA_VERSION, CARINA_SDK_VERSION, qVersion());

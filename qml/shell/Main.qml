@@ -510,6 +510,7 @@ ApplicationWindow {
                     width: parent.width
                     visible: controller.session.restoreAvailable
                     summary: controller.session.restoreSummary
+                    afterCrash: controller.session.restoreAfterCrash
                     onRestore: controller.session.restoreAutosave()
                     onDiscard: controller.session.discardAutosave()
                 }

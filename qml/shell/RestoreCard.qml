@@ -12,6 +12,7 @@ Rectangle {
     id: root
 
     property string summary: ""
+    property bool afterCrash: true
 
     signal restore()
     signal discard()
@@ -39,7 +40,8 @@ Rectangle {
             spacing: 2
             Text {
                 Layout.fillWidth: true
-                text: qsTr("Carina did not close normally last time")
+                text: root.afterCrash ? qsTr("Carina did not close normally last time")
+                                      : qsTr("Unsaved work from the last time Carina was open")
                 color: Theme.text
                 font.pixelSize: Theme.fontNormal
                 font.bold: true

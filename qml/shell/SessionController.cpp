@@ -53,6 +53,13 @@ void makePrivate(const QString &path, bool folder)
     QFile::setPermissions(path, owner);
 }
 
+// Beside an autosave that a run kept on a normal close: the next start offers it as unsaved
+// work, not as a crash's.
+QString closedMarker(const QString &autosave)
+{
+    return autosave + QStringLiteral(".closed");
+}
+
 QString withSuffix(QString path, const QString &suffix, const QStringList &accepted)
 {
     for (const QString &s : accepted)
@@ -544,6 +551,7 @@ void SessionController::removeOwnAutosave()
     if (m_ownPath.isEmpty() || m_autosaver.busy())
         return;
     QFile::remove(m_ownPath);
+    QFile::remove(closedMarker(m_ownPath));
     if (m_ownLock)
         m_ownLock->unlock();
     m_ownLock.reset();
@@ -573,6 +581,11 @@ void SessionController::finishClose(bool keepAutosave)
     m_autosaver.waitForWorker();
     m_autosaver.invalidate();
     if (keepAutosave) {
+        if (!m_ownPath.isEmpty()) {
+            QFile marker(closedMarker(m_ownPath));
+            if (marker.open(QIODevice::WriteOnly))
+                marker.close();
+        }
         m_ownLock.reset();
         return;
     }
@@ -593,6 +606,7 @@ void SessionController::findOrphan()
             continue;
         m_orphanLock = std::move(lock);
         m_orphanPath = file.absoluteFilePath();
+        m_orphanCrashed = !QFile::exists(closedMarker(m_orphanPath));
         // The image path sits near the start of the JSON (keys are sorted): no need to parse
         // a large file just to name it.
         QFile f(m_orphanPath);
@@ -636,6 +650,7 @@ void SessionController::restoreAutosave()
             // work is saved or the app closes cleanly, so a second crash loses nothing either.
             m_ownPath = orphan;
             m_ownLock = std::move(m_orphanLock);
+            QFile::remove(closedMarker(orphan)); // if this run crashes, that is a crash
             m_orphanPath.clear();
             m_orphanSummary.clear();
             emit restoreChanged();
@@ -658,6 +673,7 @@ void SessionController::discardAutosave()
     if (m_orphanPath.isEmpty())
         return;
     QFile::remove(m_orphanPath);
+    QFile::remove(closedMarker(m_orphanPath));
     m_orphanLock->unlock();
     m_orphanLock.reset();
     m_orphanPath.clear();

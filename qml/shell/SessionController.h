@@ -45,6 +45,9 @@ class SessionController : public QObject
     Q_PROPERTY(bool restoreAvailable READ restoreAvailable NOTIFY restoreChanged)
     /// "scan.nii.gz, 2 layers, saved 23 Nov 16:05" for the restore card.
     Q_PROPERTY(QString restoreSummary READ restoreSummary NOTIFY restoreChanged)
+    /// Whether the offered autosave is from a run that crashed (true) or from one that closed
+    /// normally while its edits were in no saved session (false).
+    Q_PROPERTY(bool restoreAfterCrash READ restoreAfterCrash NOTIFY restoreChanged)
     /// An opened session's image must be chosen by the user (anonymised, moved or deleted).
     Q_PROPERTY(bool needsImage READ needsImage NOTIFY needsImageChanged)
     /// There are edits since the last save or autosave.
@@ -65,6 +68,7 @@ public:
     QStringList identity() const;
     bool restoreAvailable() const { return !m_orphanPath.isEmpty(); }
     QString restoreSummary() const { return m_orphanSummary; }
+    bool restoreAfterCrash() const { return m_orphanCrashed; }
     bool needsImage() const { return m_pending.has_value(); }
     bool dirty() const { return m_dirty; }
     int autosaveDelay() const { return m_autosaveTimer.interval(); }
@@ -173,6 +177,7 @@ private:
     std::unique_ptr<QLockFile> m_ownLock;
     QString m_orphanPath;
     QString m_orphanSummary;
+    bool m_orphanCrashed = false;
     std::unique_ptr<QLockFile> m_orphanLock;
 };
 

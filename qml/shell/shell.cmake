@@ -10,7 +10,9 @@ target_sources(carina_shell PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/SessionController.cpp
   ${CMAKE_CURRENT_LIST_DIR}/DocumentForeign.h
   ${CMAKE_CURRENT_LIST_DIR}/QmlModuleCheck.h
-  ${CMAKE_CURRENT_LIST_DIR}/QmlModuleCheck.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/QmlModuleCheck.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/QuitOnSignals.h
+  ${CMAKE_CURRENT_LIST_DIR}/QuitOnSignals.cpp)
 # packaging/qml-modules.txt compiled in, for the start-up check.
 set(CARINA_QML_MODULE_ENTRIES "")
 set(carina_qml_pairs ${CARINA_QML_MODULES})

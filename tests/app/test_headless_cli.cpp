@@ -3,11 +3,13 @@
 // Runs the built `carina` executable the way a pipeline (Snakemake, Slurm) would.
 #include "CarinaProcess.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QTemporaryDir>
 #include <QtTest>
 
 namespace {
@@ -92,6 +94,26 @@ private slots:
         for (const char *expected : {"--headless", "--list-plugins", "--version", "info FILE|FOLDER [--json]",
                                      "plugins [--json]", "Plugin headless commands", "intensity FILE|FOLDER [--bins N] [--json]"})
             QVERIFY2(run.out.contains(QLatin1String(expected)), qPrintable(QLatin1String(expected) + QLatin1String(" missing in:\n") + run.out));
+    }
+
+    // `--profile DIR` keeps everything Carina writes in DIR (issue 22.6), private to the user.
+    void profile_keeps_settings_and_journal_in_its_folder()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString profile = dir.filePath(QStringLiteral("trial"));
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        const QString elsewhere = dir.filePath(QStringLiteral("home-data"));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), elsewhere);
+        const Run run = runCarina({QStringLiteral("--profile"), profile, QStringLiteral("--headless"), QStringLiteral("plugins")}, env);
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(QFileInfo::exists(profile + QStringLiteral("/data/carina/plugin-journal.ini")));
+        QVERIFY(!QFileInfo::exists(elsewhere));
+        QCOMPARE(int(QFileInfo(profile).permissions()) & 0x7077, int(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
+
+        env.insert(QStringLiteral("CARINA_PROFILE"), dir.filePath(QStringLiteral("from-env")));
+        QCOMPARE(runCarina({QStringLiteral("--headless"), QStringLiteral("plugins")}, env).exitCode, 0);
+        QVERIFY(QFileInfo::exists(dir.filePath(QStringLiteral("from-env/data/carina/plugin-journal.ini"))));
     }
 
     void version_names_the_sdk()

@@ -10,6 +10,7 @@
 #include <carina/io/Nifti.h>
 
 #include <QDir>
+#include <algorithm>
 #include <QDateTime>
 #include <QFileInfo>
 #include <QProcess>
@@ -111,7 +112,7 @@ private slots:
         QProcess offered;
         start(offered, {"state"});
         const QString state = waitForLine(offered, "OFFERED", 30000);
-        QVERIFY2(state.startsWith("OFFERED") && state.contains("image.nii.gz"), qPrintable(state));
+        QVERIFY2(state.startsWith("OFFERED after-crash") && state.contains("image.nii.gz"), qPrintable(state));
         offered.waitForFinished();
         QCOMPARE(autosaves().size(), 1); // looking is not deleting
 
@@ -137,8 +138,45 @@ private slots:
         QCOMPARE(autosaves().size(), 1);
         QProcess again;
         start(again, {"state"});
-        QVERIFY(waitForLine(again, "OFFERED", 30000).startsWith("OFFERED"));
+        QVERIFY(waitForLine(again, "OFFERED", 30000).startsWith("OFFERED after-close"));
         again.waitForFinished();
+        QVERIFY(QFile::remove(m_dir.filePath("data/carina-test/session-driver/autosave/") + autosaves().first()));
+    }
+
+    // Logout sends SIGTERM (issue 22.6): the edits not yet autosaved are saved on the way out,
+    // the lock is released, and the next start offers them as unsaved work, not as a crash's.
+    void sigterm_saves_the_work_and_is_not_a_crash()
+    {
+        const QString folder = m_dir.filePath("data/carina-test/session-driver/autosave");
+        for (const QString &stale : QDir(folder).entryList(QDir::Files))
+            QFile::remove(folder + "/" + stale);
+        constexpr int strokes = 5;
+        QProcess editor;
+        start(editor, {"edit-unsaved", m_dir.filePath("image.nii.gz"), QString::number(strokes)});
+        QCOMPARE(waitForLine(editor, "PAINTED", 60000), QString("PAINTED"));
+        QCOMPARE(autosaves().size(), 0); // the timer is off: nothing on disk yet
+        editor.terminate(); // SIGTERM
+        QVERIFY(editor.waitForFinished(30000));
+        QCOMPARE(editor.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(editor.exitCode(), 0);
+        QCOMPARE(autosaves().size(), 1);
+        QVERIFY(!QFile::exists(folder + "/" + autosaves().first() + ".lock"));
+
+        QProcess next;
+        start(next, {"state"});
+        const QString state = waitForLine(next, "OFFERED", 30000);
+        QVERIFY2(state.startsWith("OFFERED after-close"), qPrintable(state));
+        next.waitForFinished();
+
+        QProcess restorer;
+        const QString out = m_dir.filePath("restored-after-sigterm.nii.gz");
+        start(restorer, {"restore", out});
+        QCOMPARE(waitForLine(restorer, "RESTORED", 60000), QString("RESTORED 1 Painted"));
+        QVERIFY(restorer.waitForFinished(30000));
+        const Volume image = testing::sessionTestImage();
+        const io::LabelImport back = io::importLabelNifti(out.toStdString(), image.geometry());
+        const LabelVolume expected = testing::expectedStrokes(image.geometry(), strokes);
+        QVERIFY(std::equal(expected.data(), expected.data() + expected.voxelCount(), back.labels->data()));
     }
 };
 
