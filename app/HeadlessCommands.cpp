@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Carina contributors
 #include "HeadlessCommands.h"
 
+#include <carina/io/DicomSeries.h>
+#include <carina/io/Nifti.h>
 #include <carina/io/VolumeReader.h>
 
 #include <QCommandLineParser>
@@ -54,6 +56,7 @@ QString text(const Eigen::Vector3d &v)
 
 const QString infoUsage = QStringLiteral("FILE|FOLDER [--json]");
 const QString pluginsUsage = QStringLiteral("[--json] [--retry FILE]");
+const QString convertUsage = QStringLiteral("INPUT OUTPUT.nii[.gz] [--series N|UID] [--json]");
 
 Q_LOGGING_CATEGORY(lcHeadless, "carina.headless", QtInfoMsg)
 
@@ -131,6 +134,69 @@ int runInfoCommand(const QStringList &arguments)
     return 0;
 }
 
+int runConvertCommand(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption jsonOption(QStringLiteral("json"), QStringLiteral("print JSON instead of text"));
+    const QCommandLineOption seriesOption(QStringLiteral("series"),
+                                          QStringLiteral("the series of a DICOM folder: its number in `info`'s order (1 = most slices) or its UID"),
+                                          QStringLiteral("N|UID"));
+    parser.addOptions({jsonOption, seriesOption});
+    if (!parseArguments(parser, "convert", arguments))
+        return 1;
+    if (parser.positionalArguments().size() != 2)
+        return failWith("convert", QStringLiteral("expected INPUT and OUTPUT; usage: carina --headless convert %1").arg(convertUsage));
+    const QString input = parser.positionalArguments().at(0);
+    const QString output = parser.positionalArguments().at(1);
+    if (!io::isNiftiPath(output.toStdString()))
+        return failWith("convert", QStringLiteral("OUTPUT must end in .nii or .nii.gz: %1").arg(output));
+
+    io::ReadOptions options;
+    int seriesCount = 0;
+    try {
+        if (parser.isSet(seriesOption)) {
+            const QString wanted = parser.value(seriesOption);
+            if (!io::looksLikeDicom(input.toStdString()))
+                return failWith("convert", QStringLiteral("--series applies to DICOM input only"));
+            const io::DicomScan scan = io::scanDicom(input.toStdString());
+            seriesCount = int(scan.series.size());
+            bool isNumber = false;
+            const int n = wanted.toInt(&isNumber);
+            if (isNumber) {
+                if (n < 1 || n > seriesCount)
+                    return failWith("convert", QStringLiteral("--series %1: the folder holds %2 series (1..%2)").arg(n).arg(seriesCount));
+                options.seriesInstanceUid = scan.series[std::size_t(n - 1)].seriesInstanceUid;
+            } else {
+                options.seriesInstanceUid = wanted.toStdString();
+            }
+        }
+        const io::LoadResult loaded = io::readVolume(input.toStdString(), options);
+        io::writeNifti(loaded.volume, output.toStdString());
+        const ImageGeometry &g = loaded.volume.geometry();
+        QStringList warnings;
+        for (const std::string &warning : loaded.warnings)
+            warnings << QString::fromStdString(warning);
+        if (parser.isSet(jsonOption)) {
+            const QJsonObject root{{QStringLiteral("output"), output},
+                                   {QStringLiteral("dims"), QJsonArray{g.dims[0], g.dims[1], g.dims[2]}},
+                                   {QStringLiteral("spacing"), jsonArray(g.spacing)},
+                                   {QStringLiteral("voxelType"), QString::fromLatin1(voxelTypeName(loaded.volume.type()))},
+                                   {QStringLiteral("channels"), loaded.volume.channels()},
+                                   {QStringLiteral("warnings"), QJsonArray::fromStringList(warnings)}};
+            print(QString::fromUtf8(QJsonDocument(root).toJson(QJsonDocument::Indented)));
+        } else {
+            print(QStringLiteral("wrote %1: %2 x %3 x %4, %5 mm, %6\n")
+                      .arg(output).arg(g.dims[0]).arg(g.dims[1]).arg(g.dims[2]).arg(text(g.spacing))
+                      .arg(QString::fromLatin1(voxelTypeName(loaded.volume.type()))));
+            for (const QString &warning : warnings)
+                print(QStringLiteral("warning: %1\n").arg(warning));
+        }
+    } catch (const std::exception &e) {
+        return failWith("convert", QString::fromUtf8(e.what()));
+    }
+    return 0;
+}
+
 int runPluginsCommand(const std::function<const PluginHost &()> &discovered, const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -184,6 +250,9 @@ std::vector<HeadlessCommand> builtinHeadlessCommands(std::function<const PluginH
         HeadlessCommand{QStringLiteral("info"),
                         QStringLiteral("dims, spacing, origin, orientation, voxel type, value range, modality of an image"),
                         infoUsage, &runInfoCommand},
+        HeadlessCommand{QStringLiteral("convert"),
+                        QStringLiteral("any readable image (DICOM series, NIfTI, PNG/TIFF) to NIfTI on its own affine"),
+                        convertUsage, &runConvertCommand},
         HeadlessCommand{QStringLiteral("plugins"), QStringLiteral("the plugins found: id, status, file, reason"),
                         pluginsUsage,
                         [host](const QStringList &arguments) { return runPluginsCommand(host, arguments); }},

@@ -22,7 +22,7 @@ mapfile -t qml_packages < <(awk '/^[A-Za-z]/ {print $2}' "$root/packaging/qml-mo
 packages+=("${qml_packages[@]}")
 if [[ "${1:-}" == "--with-python" ]]; then
   # The reference workflows (anchors) and the test-data checks use Debian's Python stack.
-  packages+=(python3-numpy python3-scipy python3-skimage python3-sklearn python3-nibabel python3-pydicom)
+  packages+=(python3-numpy python3-scipy python3-skimage python3-sklearn python3-nibabel python3-pydicom dcm2niix)
 fi
 
 if [[ "${CARINA_SKIP_APT:-0}" == "1" ]]; then

@@ -116,6 +116,29 @@ private slots:
         QVERIFY(QFileInfo::exists(dir.filePath(QStringLiteral("from-env/data/carina/plugin-journal.ini"))));
     }
 
+    void convert_writes_nifti_with_the_same_geometry_and_refuses_bad_requests()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString out = dir.filePath(QStringLiteral("sample.nii.gz"));
+        const Run run = runCarina({QStringLiteral("--headless"), QStringLiteral("convert"), sample, out, QStringLiteral("--series"), QStringLiteral("1")});
+        QCOMPARE(run.exitCode, 0);
+        const QJsonObject from = QJsonDocument::fromJson(runCarina({QStringLiteral("--headless"), QStringLiteral("info"), sample, QStringLiteral("--json")}).out.toUtf8()).object();
+        const QJsonObject back = QJsonDocument::fromJson(runCarina({QStringLiteral("--headless"), QStringLiteral("info"), out, QStringLiteral("--json")}).out.toUtf8()).object();
+        for (const char *key : {"dims", "voxelType", "valueRange", "orientation"})
+            QVERIFY2(from.value(QLatin1String(key)) == back.value(QLatin1String(key)), key);
+        for (const char *key : {"spacing", "origin"})
+            for (int i = 0; i < 3; ++i)
+                QVERIFY2(std::abs(from.value(QLatin1String(key))[i].toDouble() - back.value(QLatin1String(key))[i].toDouble()) < 1e-4, key);
+
+        const Run noSuchSeries = runCarina({QStringLiteral("--headless"), QStringLiteral("convert"), sample, out, QStringLiteral("--series"), QStringLiteral("2")});
+        QCOMPARE(noSuchSeries.exitCode, 1);
+        QVERIFY2(noSuchSeries.err.contains(QLatin1String("holds 1 series")), qPrintable(noSuchSeries.err));
+        const Run notNifti = runCarina({QStringLiteral("--headless"), QStringLiteral("convert"), sample, dir.filePath(QStringLiteral("x.png"))});
+        QCOMPARE(notNifti.exitCode, 1);
+        QVERIFY2(notNifti.err.contains(QLatin1String("must end in .nii")), qPrintable(notNifti.err));
+    }
+
     void version_names_the_sdk()
     {
         const Run run = runCarina({QStringLiteral("--version")});
