@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Carina contributors
 #include "GaussianSmoothing.h"
 
+#include <carina/Parallel.h>
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
@@ -23,7 +25,9 @@ std::vector<float> kernel(double sigmaVoxels)
     return k;
 }
 
-// One 1D pass along `axis`, edges clamped (nearest), as scipy's mode="nearest".
+// One 1D pass along `axis`, edges clamped (nearest), as scipy's mode="nearest". The lines of
+// the pass are independent: carina::parallelFor spreads them over the cores, checks cancel
+// between ranges and reports progress.
 void smoothAxis(std::vector<float> &data, const carina::Dims &d, int axis, double sigmaVoxels,
                 const carina::TaskContext &context, double progressBegin)
 {
@@ -34,26 +38,29 @@ void smoothAxis(std::vector<float> &data, const carina::Dims &d, int axis, doubl
     const std::size_t stride = axis == 0 ? 1 : axis == 1 ? std::size_t(d[0]) : std::size_t(d[0]) * std::size_t(d[1]);
     const int n = d[std::size_t(axis)];
     const int a = axis == 0 ? 1 : 0, b = axis == 2 ? 1 : 2; // the two other axes
-    std::vector<float> line(static_cast<std::size_t>(n));
-    for (int j = 0; j < d[std::size_t(b)]; ++j) {
-        context.throwIfCanceled();
-        context.progress(progressBegin + (1.0 / 3.0) * j / d[std::size_t(b)]);
-        for (int i = 0; i < d[std::size_t(a)]; ++i) {
-            int index[3] = {0, 0, 0};
-            index[a] = i;
-            index[b] = j;
-            const std::size_t start = (std::size_t(index[2]) * std::size_t(d[1]) + std::size_t(index[1])) * std::size_t(d[0])
-                + std::size_t(index[0]);
-            for (int t = 0; t < n; ++t)
-                line[std::size_t(t)] = data[start + std::size_t(t) * stride];
-            for (int t = 0; t < n; ++t) {
-                float sum = 0;
-                for (int r = -radius; r <= radius; ++r)
-                    sum += k[std::size_t(r + radius)] * line[std::size_t(std::clamp(t + r, 0, n - 1))];
-                data[start + std::size_t(t) * stride] = sum;
+    carina::parallelFor(
+        std::size_t(d[std::size_t(b)]),
+        [&](std::size_t firstJ, std::size_t lastJ) {
+            std::vector<float> line(static_cast<std::size_t>(n)); // one per range: no sharing
+            for (std::size_t j = firstJ; j < lastJ; ++j) {
+                for (int i = 0; i < d[std::size_t(a)]; ++i) {
+                    int index[3] = {0, 0, 0};
+                    index[a] = i;
+                    index[b] = int(j);
+                    const std::size_t start = (std::size_t(index[2]) * std::size_t(d[1]) + std::size_t(index[1])) * std::size_t(d[0])
+                        + std::size_t(index[0]);
+                    for (int t = 0; t < n; ++t)
+                        line[std::size_t(t)] = data[start + std::size_t(t) * stride];
+                    for (int t = 0; t < n; ++t) {
+                        float sum = 0;
+                        for (int r = -radius; r <= radius; ++r)
+                            sum += k[std::size_t(r + radius)] * line[std::size_t(std::clamp(t + r, 0, n - 1))];
+                        data[start + std::size_t(t) * stride] = sum;
+                    }
+                }
             }
-        }
-    }
+        },
+        context, {progressBegin, progressBegin + 1.0 / 3.0, "Smoothing"});
 }
 
 } // namespace

@@ -5,6 +5,7 @@ target_sources(carina_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/LabelVolume.cpp
   ${CMAKE_CURRENT_LIST_DIR}/Mesh.cpp
   ${CMAKE_CURRENT_LIST_DIR}/TaskContext.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/Parallel.cpp
   ${CMAKE_CURRENT_LIST_DIR}/TaskRunner.cpp
   ${CMAKE_CURRENT_LIST_DIR}/Document.cpp
   ${CMAKE_CURRENT_LIST_DIR}/ProcessMemory.cpp
