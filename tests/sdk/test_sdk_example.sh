@@ -28,6 +28,26 @@ cmake -S "$work/smoothing" -B "$work/example" -G Ninja \
 cmake --build "$work/example" >/dev/null
 ctest --test-dir "$work/example" --output-on-failure
 
+# pkg-config finds the SDK inside this prefix, not where the build was configured to go.
+pc="$(find "$work/prefix" -name carina-core.pc | head -n1)"
+[[ -n "$pc" ]] || { echo "FAIL: no carina-core.pc in the install"; exit 1; }
+cflags="$(PKG_CONFIG_PATH="$(dirname "$pc")" pkg-config --cflags-only-I carina-core | tr ' ' '\n' | grep -F -- "-I" | grep -v -i qt | grep -v eigen | head -n1)"
+[[ "$(realpath -m "${cflags#-I}")" == "$(realpath "$work/prefix")/include" ]] \
+  || { echo "FAIL: pkg-config --cflags gives '$cflags', not $work/prefix/include"; exit 1; }
+libs="$(PKG_CONFIG_PATH="$(dirname "$pc")" pkg-config --libs-only-L carina-core | tr ' ' '\n' | grep -- '^-L' | head -n1)"
+[[ "$(realpath -m "${libs#-L}")" == "$(realpath "$(dirname "$(dirname "$pc")")")" ]] \
+  || { echo "FAIL: pkg-config --libs gives '$libs', not the folder of libcarina-core"; exit 1; }
+
+# `cmake --install` puts the plugin where the guide says the app looks, below the same prefix.
+cmake --install "$work/example" --prefix "$work/prefix" >/dev/null
+plugin_dir="$(sed -n 's/^set(CARINA_PLUGIN_INSTALL_DIR "\(.*\)")$/\1/p' "$(find "$work/prefix" -name CarinaConfig.cmake | head -n1)")"
+[[ "$plugin_dir" == lib*/carina/plugins ]] || { echo "FAIL: CARINA_PLUGIN_INSTALL_DIR is '$plugin_dir'"; exit 1; }
+[[ -f "$work/prefix/$plugin_dir/smoothing.so" ]] || { echo "FAIL: the plugin is not in $work/prefix/$plugin_dir"; ls -R "$work/prefix/lib" | head -30; exit 1; }
+installed="$(env -i HOME="$work" PATH=/usr/bin:/bin "${loader[@]}" "$work/prefix/bin/carina" --list-plugins 2>&1)"
+grep -Eq "^smoothing[[:space:]]+loaded[[:space:]]+$work/prefix/$plugin_dir/smoothing.so" <<<"$installed" \
+  || { echo "FAIL: the installed app does not load the installed plugin:"; echo "$installed"; exit 1; }
+rm "$work/prefix/$plugin_dir/smoothing.so" # the checks below load it from the build folder
+
 # No build tree on any path: only the install prefix and the example's plugin folder.
 clean=(env -i HOME="$work" PATH=/usr/bin:/bin "${loader[@]}" CARINA_PLUGIN_PATH="$work/example/plugins")
 plugins="$("${clean[@]}" "$work/prefix/bin/carina" --list-plugins 2>&1)"
