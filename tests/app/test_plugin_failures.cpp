@@ -19,7 +19,11 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSettings>
 #include <QTemporaryDir>
+
+#include <sys/wait.h>
+#include <unistd.h>
 #include <QProcess>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
@@ -209,6 +213,54 @@ private slots:
         QVERIFY(!model->get(row).value("retryable").toBool());
         QCOMPARE(model->get(row).value("error").toString(), QString("loads again at the next start"));
         QVERIFY(!PluginHost::retryPlugin(host.journal(), model->get(row).value("filePath").toString())); // no mark left
+    }
+
+    // Many headless commands run at once in a cohort: a plugin another live process is loading
+    // right now is not a crash; one a dead process was loading is.
+    void only_a_dead_process_loading_a_plugin_counts_as_a_crash()
+    {
+        QTemporaryDir home;
+        QVERIFY(home.isValid());
+        const QString journalPath = home.filePath("journal.ini");
+        const QString thrower = QDir(QStringLiteral(CARINA_FIXTURE_CRASHING_DIR)).filePath("fixture_throwing_constructor.so");
+        const pid_t dead = fork();
+        if (dead == 0)
+            _exit(0);
+        QVERIFY(dead > 0);
+        QCOMPARE(waitpid(dead, nullptr, 0), dead);
+        const QString crasher = QDir(QStringLiteral(CARINA_FIXTURE_CRASHING_DIR)).filePath("fixture_crashing_load.so");
+        auto statusAfter = [&](qint64 pid) {
+            {
+                QSettings journal(journalPath, QSettings::IniFormat);
+                journal.setValue(QStringLiteral("loading/%1").arg(pid), QFileInfo(thrower).canonicalFilePath());
+                // The fixture that really crashes stays skipped, or it would end this test.
+                QVariantMap crashed = journal.value(QStringLiteral("crashedWhileLoading")).toMap();
+                crashed.insert(QFileInfo(crasher).canonicalFilePath(), QStringLiteral("earlier"));
+                journal.setValue(QStringLiteral("crashedWhileLoading"), crashed);
+                journal.sync();
+            }
+            PluginHost host;
+            host.setJournal(journalPath);
+            host.discover({QStringLiteral(CARINA_FIXTURE_CRASHING_DIR)});
+            for (const PluginRecord &record : host.plugins())
+                if (record.filePath == thrower)
+                    return record;
+            return PluginRecord{};
+        };
+        // Another process that is alive: its entry is left alone and the plugin loads (and throws).
+        QProcess other;
+        other.start(QStringLiteral("sleep"), {QStringLiteral("60")});
+        QVERIFY(other.waitForStarted());
+        const qint64 otherPid = other.processId();
+        PluginRecord live = statusAfter(otherPid);
+        QVERIFY2(!live.crashedLoading && live.error.contains("deliberate failure"), qPrintable(live.error));
+        QVERIFY(QSettings(journalPath, QSettings::IniFormat).contains(QStringLiteral("loading/%1").arg(otherPid)));
+        QSettings(journalPath, QSettings::IniFormat).remove(QStringLiteral("loading/%1").arg(otherPid));
+        other.kill();
+        other.waitForFinished();
+        // A process that is gone while its entry stays: it crashed loading the plugin.
+        PluginRecord crashed = statusAfter(dead);
+        QVERIFY2(crashed.crashedLoading && crashed.error.contains("stopped while loading"), qPrintable(crashed.error));
     }
 
     void a_throwing_headless_command_names_its_plugin()

@@ -14,9 +14,13 @@
 #include <QSettings>
 #include <QStandardPaths>
 
+#include <cerrno>
 #include <cstdio>
 #include <memory>
 #include <set>
+
+#include <signal.h>
+#include <unistd.h>
 
 namespace carina {
 
@@ -139,14 +143,29 @@ QString PluginHost::defaultJournalPath()
 
 void PluginHost::recordCrashOfLastStart()
 {
+    // Each process writes down what it loads under its own pid: many headless commands of a
+    // cohort run at once, and only an entry whose process is gone is a crash.
     QSettings journal(m_journal, QSettings::IniFormat);
-    const QString loading = journal.value(kLoadingKey).toString();
-    if (loading.isEmpty())
-        return;
+    journal.beginGroup(kLoadingKey);
+    const QStringList pids = journal.childKeys();
+    journal.endGroup();
     QVariantMap crashed = journal.value(kCrashedKey).toMap();
-    crashed.insert(loading, QDateTime::currentDateTime().toString(Qt::ISODate));
+    bool changed = false;
+    for (const QString &pid : pids) {
+        bool ok = false;
+        const qint64 number = pid.toLongLong(&ok);
+        if (ok && number > 0 && (::kill(pid_t(number), 0) == 0 || errno == EPERM))
+            continue; // still running (loading right now, or another user's process)
+        const QString key = kLoadingKey + QLatin1Char('/') + pid;
+        const QString loading = journal.value(key).toString();
+        if (!loading.isEmpty())
+            crashed.insert(loading, QDateTime::currentDateTime().toString(Qt::ISODate));
+        journal.remove(key);
+        changed = true;
+    }
+    if (!changed)
+        return;
     journal.setValue(kCrashedKey, crashed);
-    journal.remove(kLoadingKey);
     journal.sync();
 }
 
@@ -162,10 +181,11 @@ void PluginHost::journalLoading(const QString &filePath) const
     if (m_journal.isEmpty())
         return;
     QSettings journal(m_journal, QSettings::IniFormat);
+    const QString key = kLoadingKey + QLatin1Char('/') + QString::number(::getpid());
     if (filePath.isEmpty())
-        journal.remove(kLoadingKey);
+        journal.remove(key);
     else
-        journal.setValue(kLoadingKey, filePath);
+        journal.setValue(key, filePath);
     journal.sync(); // on disk before the plugin's code runs: a crash gives no second chance
 }
 
