@@ -110,7 +110,39 @@ void benchBrush(const Options &o, const std::string &caseName)
              {"undo_restores_exactly", allBackground && restored && countsRight ? "true" : "false"}});
 }
 
+// A new empty layer on a chest CT grid (what "New layer", the GGO result and every plugin's
+// output layer cost before anything is drawn), then a first stroke's worth of writes. The
+// reference is what a zero-filled std::vector of the same size costs on the same machine.
+void benchNewLayer(const Options &o, const std::string &caseName)
+{
+    ImageGeometry g;
+    g.dims = {512, 512, 300};
+    g.spacing = {0.7, 0.7, 1.0};
+    const std::size_t n = g.voxelCount();
+    auto firstStroke = [&](std::uint16_t *voxels) {
+        for (std::size_t i = 0; i < 4096; ++i)
+            voxels[(i * 7919 * 512) % n] = 1;
+    };
+    std::size_t checksum = 0;
+    const Timing vector = timeRuns(o.repeat ? o.repeat : 10, 1, [&] {
+        std::vector<std::uint16_t> zeros(n, 0);
+        firstStroke(zeros.data());
+        checksum += zeros[n / 2];
+    });
+    const Timing layer = timeRuns(o.repeat ? o.repeat : 10, 1, [&] {
+        LabelVolume labels(g);
+        firstStroke(labels.data());
+        checksum += labels.data()[n / 2];
+    });
+    emitRow("annotation", caseName, layer,
+            {{"voxels", std::to_string(n)},
+             {"zero_filled_vector_median_ms", number(median(vector.times) * 1000.0, 4)},
+             {"new_layer_median_ms", number(median(layer.times) * 1000.0, 4)},
+             {"checksum", std::to_string(checksum)}});
+}
+
 } // namespace
 
+CARINA_BENCH_CASE("annotation", "new_layer_512x512x300", benchNewLayer);
 CARINA_BENCH_CASE("annotation", "brush_512x512x300", benchBrush);
 CARINA_BENCH_CASE("annotation", "sphere_512x512x300", benchBrush);

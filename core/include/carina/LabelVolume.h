@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,15 +46,22 @@ class CARINA_CORE_EXPORT LabelVolume
 {
 public:
     LabelVolume() = default;
+    /// All background. The voxels come from the same memory as image volumes: zeroed pages
+    /// straight from the kernel (huge pages for large grids), so a new layer costs no fill pass.
     explicit LabelVolume(const ImageGeometry &geometry);
+    /// Copies are deep: each layer owns its voxels (undo and tasks rely on it).
+    LabelVolume(const LabelVolume &other);
+    LabelVolume &operator=(const LabelVolume &other);
+    LabelVolume(LabelVolume &&other) noexcept;
+    LabelVolume &operator=(LabelVolume &&other) noexcept;
 
     const ImageGeometry &geometry() const { return m_geometry; }
     const Dims &dims() const { return m_geometry.dims; }
-    std::uint16_t *data() { return m_labels.data(); }
-    const std::uint16_t *data() const { return m_labels.data(); }
+    std::uint16_t *data() { return m_labels; }
+    const std::uint16_t *data() const { return m_labels; }
     std::uint16_t at(int i, int j, int k) const { return m_labels[m_geometry.linearIndex(i, j, k)]; }
     void set(int i, int j, int k, std::uint16_t label) { m_labels[m_geometry.linearIndex(i, j, k)] = label; }
-    std::size_t voxelCount() const { return m_labels.size(); }
+    std::size_t voxelCount() const { return m_count; }
 
     LabelTable &table() { return m_table; }
     const LabelTable &table() const { return m_table; }
@@ -63,7 +71,9 @@ public:
 
 private:
     ImageGeometry m_geometry;
-    std::vector<std::uint16_t> m_labels;
+    std::shared_ptr<void> m_memory; // owns m_labels; never shared between two LabelVolumes
+    std::uint16_t *m_labels = nullptr;
+    std::size_t m_count = 0;
     LabelTable m_table;
 };
 

@@ -2,9 +2,14 @@
 // SPDX-FileCopyrightText: Carina contributors
 #include <carina/LabelVolume.h>
 
+#include "VoxelMemory.h"
+
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <span>
 #include <stdexcept>
+#include <utility>
 
 namespace carina {
 
@@ -70,18 +75,57 @@ LabelInfo LabelTable::infoOrDefault(std::uint16_t id) const
     return LabelInfo{id, "Label " + std::to_string(id), defaultColour(id), true};
 }
 
-LabelVolume::LabelVolume(const ImageGeometry &geometry) : m_geometry(geometry), m_labels(geometry.voxelCount(), 0)
+LabelVolume::LabelVolume(const ImageGeometry &geometry) : m_geometry(geometry)
 {
     for (int d : geometry.dims)
         if (d <= 0)
             throw std::invalid_argument("label volume dimensions must be positive");
+    m_count = geometry.voxelCount();
+    m_memory = detail::allocateVoxelMemory(m_count * sizeof(std::uint16_t));
+    m_labels = static_cast<std::uint16_t *>(m_memory.get());
+}
+
+LabelVolume::LabelVolume(const LabelVolume &other) : m_geometry(other.m_geometry), m_count(other.m_count), m_table(other.m_table)
+{
+    if (other.m_labels) {
+        m_memory = detail::allocateVoxelMemory(m_count * sizeof(std::uint16_t));
+        m_labels = static_cast<std::uint16_t *>(m_memory.get());
+        std::memcpy(m_labels, other.m_labels, m_count * sizeof(std::uint16_t));
+    }
+}
+
+LabelVolume &LabelVolume::operator=(const LabelVolume &other)
+{
+    if (this != &other) {
+        LabelVolume copy(other);
+        *this = std::move(copy);
+    }
+    return *this;
+}
+
+LabelVolume::LabelVolume(LabelVolume &&other) noexcept
+    : m_geometry(std::move(other.m_geometry)), m_memory(std::move(other.m_memory)), m_labels(std::exchange(other.m_labels, nullptr)),
+      m_count(std::exchange(other.m_count, 0)), m_table(std::move(other.m_table))
+{
+}
+
+LabelVolume &LabelVolume::operator=(LabelVolume &&other) noexcept
+{
+    if (this != &other) {
+        m_geometry = std::move(other.m_geometry);
+        m_memory = std::move(other.m_memory);
+        m_labels = std::exchange(other.m_labels, nullptr);
+        m_count = std::exchange(other.m_count, 0);
+        m_table = std::move(other.m_table);
+    }
+    return *this;
 }
 
 std::vector<std::size_t> LabelVolume::histogram() const
 {
     std::vector<std::size_t> counts(65536, 0);
     std::uint16_t largest = 0;
-    for (std::uint16_t v : m_labels) {
+    for (const std::uint16_t v : std::span(m_labels, m_count)) {
         ++counts[v];
         largest = std::max(largest, v);
     }
