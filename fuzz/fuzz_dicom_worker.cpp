@@ -24,6 +24,7 @@
 #include <csetjmp>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <new>
 
@@ -80,6 +81,10 @@ void readAsTheLoaderDoes(const std::string &path)
     DicomFileHeader header;
     try {
         header = throughTheProtocol(scanDicomFile(path));
+        // The app's checks of what a worker sends (ranges, the pixel data inside the file).
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(path, ec);
+        header = DicomFileHeader::fromWorkerRecord(header.toRecord(), ec ? -1 : (long long)size, kMaxVolumeBytes * 4);
     } catch (const DicomFileError &) {
         return; // becomes "<file>: <message>" in the scan's problems
     }

@@ -12,7 +12,7 @@ packages=(
   qml6-module-qt3d-animation qml6-module-qttest qml6-module-qtqml-models qml6-module-qt-labs-qmlmodels
   qml6-module-qt-labs-platform qml6-module-qtqml-workerscript qml6-module-qtcore qml6-module-qt-labs-settings
   libgdcm-dev libgdcm-tools libeigen3-dev libboost-dev libboost-iostreams-dev
-  libboost-program-options-dev libnifti2-dev libtbb-dev libdeflate-dev zlib1g-dev
+  libboost-program-options-dev libnifti2-dev libtbb-dev libdeflate-dev zlib1g-dev libseccomp-dev
   xvfb xauth libgl1-mesa-dri fonts-dejavu-core
 )
 # The QML modules the app loads at run time: the list the .deb's Depends and the app's start-up

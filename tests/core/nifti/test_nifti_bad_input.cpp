@@ -14,10 +14,15 @@
 
 #include <zlib.h>
 
+#include <QElapsedTimer>
+
 #include <cmath>
 #include <cstring>
+#include <fstream>
 #include <functional>
 #include <limits>
+#include <random>
+#include <string>
 
 using namespace carina;
 
@@ -52,6 +57,22 @@ QByteArray gzip(const QByteArray &raw)
     out.resize(int(s.total_out));
     deflateEnd(&s);
     return out;
+}
+
+/// A field of /proc/self/status in MB ("VmHWM": peak resident memory, "VmRSS": now).
+double statusMegabytes(const char *key)
+{
+    std::ifstream in("/proc/self/status");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind(std::string(key) + ":", 0) == 0)
+            return std::atof(line.c_str() + std::strlen(key) + 1) / 1024.0;
+    return 0;
+}
+
+/// Resets the peak (VmHWM) to the current RSS, so a test measures what it allocates itself.
+void resetPeakMemory()
+{
+    std::ofstream("/proc/self/clear_refs") << "5";
 }
 
 } // namespace
@@ -205,6 +226,66 @@ private slots:
         expectError([&] { io::readVolume(make("archive.zip", zip).toStdString()); }, "archive.zip", "ZIP archive");
         expectError([&] { io::readVolume(make("document.pdf", pdf).toStdString()); }, "document.pdf", "PDF document");
         expectError([&] { io::readVolume(make("empty.dat", QByteArray()).toStdString()); }, "empty.dat", "empty");
+    }
+
+    void nifti2_dim_of_2_to_the_31_is_refused()
+    {
+        // NIfTI-2 dims are int64: 2^31 x 1 x 1 passes a 2^31-voxel product check but wraps to a
+        // negative int where the volume is built.
+        QByteArray h(544, '\0');
+        put<std::int32_t>(h, 0, 540);
+        std::memcpy(h.data() + 4, "n+2\0\r\n\032\n", 8);
+        put<std::int16_t>(h, 12, 2); // DT_UINT8
+        put<std::int16_t>(h, 14, 8);
+        const std::int64_t dims[8] = {3, std::int64_t(1) << 31, 1, 1, 1, 1, 1, 1};
+        std::memcpy(h.data() + 16, dims, sizeof dims);
+        const double pixdim[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+        std::memcpy(h.data() + 104, pixdim, sizeof pixdim);
+        put<std::int64_t>(h, 168, 544);
+        put<double>(h, 176, 1.0);
+        expectNiftiError(make("dim_2_31.nii", h + QByteArray(64, '\0')), "dimension 1 is 2147483648, more than Carina reads");
+    }
+
+    void gzip_declaring_more_than_it_holds_commits_only_what_it_holds()
+    {
+        // 97 KB of incompressible gzip may, by deflate's 1032:1 bound, hold the 99.6 MB its header
+        // declares; it holds 97 KB. The reader must not commit the 99.6 MB before finding out.
+        QByteArray raw = modified([](QByteArray &b) {
+            put<std::int16_t>(b, dimOffset + 2, 512);
+            put<std::int16_t>(b, dimOffset + 4, 512);
+            put<std::int16_t>(b, dimOffset + 6, 190);
+        }).left(352);
+        std::mt19937 rng(7);
+        for (int i = 0; i < 97 * 1024; ++i)
+            raw += char(rng());
+        const QString path = make("lying.nii.gz", gzip(raw));
+        QVERIFY(QFileInfo(path).size() < 100 * 1024);
+        resetPeakMemory();
+        const double before = statusMegabytes("VmRSS");
+        QElapsedTimer timer;
+        timer.start();
+        expectNiftiError(path, "truncated");
+        QVERIFY2(timer.elapsed() < 1000, qPrintable(QString("%1 ms").arg(timer.elapsed())));
+        const double grown = statusMegabytes("VmHWM") - before;
+        QVERIFY2(grown < 30, qPrintable(QString("peak RSS grew by %1 MB reading a 97 KB file").arg(grown)));
+    }
+
+    void gzip_under_100_kb_declaring_gigabytes_is_refused_at_once()
+    {
+        QByteArray raw = modified([](QByteArray &b) {
+            put<std::int16_t>(b, dimOffset + 2, 2048);
+            put<std::int16_t>(b, dimOffset + 4, 2048);
+            put<std::int16_t>(b, dimOffset + 6, 512); // 4.3 GB of int16
+        });
+        raw += QByteArray(1 << 20, '\0');
+        const QString path = make("gigabytes.nii.gz", gzip(raw));
+        QVERIFY(QFileInfo(path).size() < 100 * 1024);
+        resetPeakMemory();
+        QElapsedTimer timer;
+        timer.start();
+        expectNiftiError(path, "4295 MB");
+        QVERIFY2(timer.elapsed() < 1000, qPrintable(QString("%1 ms").arg(timer.elapsed())));
+        QVERIFY2(statusMegabytes("VmHWM") < 300, qPrintable(QString("peak RSS %1 MB").arg(statusMegabytes("VmHWM"))));
     }
 
     void header_oddities_are_refused()

@@ -11,11 +11,13 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <Eigen/Geometry>
 
+#include <fstream>
 #include <random>
 
 using namespace carina;
@@ -241,6 +243,38 @@ private slots:
             meshes[0] = m;
             r["meshes"] = meshes;
         }), "bytes");
+    }
+
+    void many_layers_from_tiny_run_lists_are_refused_before_allocating()
+    {
+        // 64 layers of one run each over a 2048 x 2048 x 512 grid: a few KB declaring 275 GB of
+        // labels. Refused by the budget before the first layer is filled.
+        QJsonObject root = QJsonDocument::fromJson(io::serialiseSession(sample())).object();
+        QJsonObject image = root["image"].toObject();
+        QJsonObject g = image["grid"].toObject();
+        g["dims"] = QJsonArray{2048, 2048, 512};
+        image["grid"] = g;
+        root["image"] = image;
+        const char run[6] = {0, 0, 0, 0, 0, char(0x80)}; // label 0 for 2^31 voxels
+        const QByteArray zlib = qCompress(QByteArray(run, 6)).mid(4); // (Qt prefixes the length)
+        QJsonObject layer = root["layers"].toArray()[0].toObject();
+        layer["voxels"] = QJsonObject{{"encoding", "runs-u16-u32-zlib"}, {"runs", 1}, {"bytes", 6}, {"zlib", QString::fromLatin1(zlib.toBase64())}};
+        layer.remove("labels");
+        QJsonArray layers;
+        for (int i = 0; i < 64; ++i)
+            layers.append(layer);
+        root["layers"] = layers;
+        const QByteArray bytes = QJsonDocument(root).toJson(QJsonDocument::Compact);
+        QVERIFY(bytes.size() < 100 * 1024);
+        std::ofstream("/proc/self/clear_refs") << "5"; // peak RSS from here
+        QElapsedTimer timer;
+        timer.start();
+        expectRefused(bytes, "64 label layers of 2048 x 2048 x 512 voxels needs 275 GB, more than this machine's memory");
+        QVERIFY2(timer.elapsed() < 1000, qPrintable(QString("%1 ms").arg(timer.elapsed())));
+        std::ifstream status("/proc/self/status");
+        for (std::string line; std::getline(status, line);)
+            if (line.rfind("VmHWM:", 0) == 0)
+                QVERIFY2(std::atof(line.c_str() + 6) < 300 * 1024, line.c_str());
     }
 
     void seeds_written_from_the_docs_parse()

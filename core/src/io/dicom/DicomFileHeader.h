@@ -7,6 +7,18 @@
 
 namespace carina::io::detail {
 
+/// Which file a descriptor was open on when it was scanned: the application compares it with the
+/// file it opens later, so a file swapped (for a FIFO, a larger file, another patient's) after
+/// the scan is refused instead of read. Filled in by the application, never by a worker.
+struct DicomFileIdentity
+{
+    unsigned long long device = 0;
+    unsigned long long inode = 0;
+    long long size = -1; ///< -1: unknown (not opened by the application)
+    long long mtimeNs = 0;
+    bool operator==(const DicomFileIdentity &) const = default;
+};
+
 /// What the worker's header pass learns about one file: enough to group, sort and decode it.
 /// Deliberately holds no patient identity.
 struct DicomFileHeader
@@ -38,9 +50,17 @@ struct DicomFileHeader
     /// Byte offset of uncompressed little-endian pixel data in the file, -1 when it must go
     /// through GDCM's decoder (compressed, big endian, deflated, ...).
     long long pixelOffset = -1;
+    /// Not part of the record: the application's own fstat of the file it sent.
+    DicomFileIdentity identity;
 
     std::string toRecord() const;
     static DicomFileHeader fromRecord(const std::string &line);
+    /// Parses a record a worker sent, trusting none of it: a worker that GDCM's bugs let a
+    /// crafted file take over could send anything. Throws DicomFileError naming the first value
+    /// out of range (size, frames, pixel type, positions, the pixel data's place within the
+    /// `fileBytes` the application saw; -1: unknown) or a declared image larger than
+    /// `memoryBytes`.
+    static DicomFileHeader fromWorkerRecord(const std::string &line, long long fileBytes, unsigned long long memoryBytes);
 };
 
 /// One decode job for a worker: the frames of one file and the slices they go to.

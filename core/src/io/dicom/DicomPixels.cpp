@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <limits>
 #include <memory>
+#include <sys/stat.h>
 #include <type_traits>
 #include <unistd.h>
 
@@ -84,22 +85,39 @@ bool convertFrame(const In *in, std::size_t n, const DicomRescale &r, const std:
     if constexpr (std::is_integral_v<In>) {
         if (outType == "i16") {
             std::int16_t *o = static_cast<std::int16_t *>(out);
-            const Acc s = Acc(std::llround(r.slope)), b = Acc(std::llround(r.intercept));
-            Acc lo = std::numeric_limits<Acc>::max(), hi = std::numeric_limits<Acc>::min();
+            const double sr = std::round(r.slope), br = std::round(r.intercept);
+            // A stored value is below 2^32 in magnitude: with slope and intercept below 2^30 the
+            // products fit int64. Larger whole numbers (a damaged header) would wrap the integer
+            // conversion itself: doubles decide those, and no nonzero value fits int16 anyway.
+            if (!(std::fabs(sr) < 0x1p30 && std::fabs(br) < 0x1p30)) {
+                double lo = INFINITY, hi = -INFINITY;
+                for (std::size_t i = 0; i < n; ++i) {
+                    const double v = double(r.maskBits ? storedValue(in[i], r, mask, signBit) : Acc(in[i])) * sr + br;
+                    lo = std::min(lo, v);
+                    hi = std::max(hi, v);
+                    o[i] = v >= INT16_MIN && v <= INT16_MAX ? std::int16_t(v) : 0;
+                }
+                return n == 0 || (lo >= INT16_MIN && hi <= INT16_MAX);
+            }
+            const std::int64_t s = std::int64_t(sr), b = std::int64_t(br);
             if constexpr (sizeof(In) == 2) {
-                if (!r.maskBits && s >= -32768 && s <= 32768 && b >= -(1 << 29) && b <= (1 << 29)) // no int32 overflow
+                // The int32 kernel only where no stored value can overflow it: 65535 x 32768
+                // alone is 2^31 - 32768, so the bound is worked out in 64 bits for the type.
+                const std::int64_t largest = std::is_signed_v<In> ? 32768 : 65535;
+                if (!r.maskBits && largest * (s < 0 ? -s : s) + (b < 0 ? -b : b) <= INT32_MAX)
                     return rescaleToInt16(in, n, std::int32_t(s), std::int32_t(b), o);
             }
+            std::int64_t lo = INT64_MAX, hi = INT64_MIN;
             if (!r.maskBits) {
                 for (std::size_t i = 0; i < n; ++i) {
-                    const Acc v = Acc(in[i]) * s + b;
+                    const std::int64_t v = std::int64_t(in[i]) * s + b;
                     lo = std::min(lo, v);
                     hi = std::max(hi, v);
                     o[i] = std::int16_t(v);
                 }
             } else {
                 for (std::size_t i = 0; i < n; ++i) {
-                    const Acc v = storedValue(in[i], r, mask, signBit) * s + b;
+                    const std::int64_t v = std::int64_t(storedValue(in[i], r, mask, signBit)) * s + b;
                     lo = std::min(lo, v);
                     hi = std::max(hi, v);
                     o[i] = std::int16_t(v);
@@ -151,7 +169,44 @@ bool isPlainPixelTask(const DicomDecodeTask &task)
     return task.header.pixelOffset >= 0 && task.channels == 1 && task.header.samplesPerPixel == 1;
 }
 
-bool readPlainPixels(const DicomDecodeTask &task, DicomSliceSink &out)
+DicomFileIdentity identityOf(int fd)
+{
+    struct stat st {};
+    if (::fstat(fd, &st) != 0)
+        throw DicomFileError(std::string("cannot read the file: ") + std::strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        throw DicomFileError("not a regular file");
+    DicomFileIdentity id;
+    id.device = st.st_dev;
+    id.inode = st.st_ino;
+    id.size = st.st_size;
+    id.mtimeNs = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    return id;
+}
+
+int openScannedFile(const std::string &path, const DicomFileIdentity &scanned)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        throw DicomFileError(std::string("cannot open: ") + std::strerror(errno));
+    try {
+        const DicomFileIdentity now = identityOf(fd);
+        if (scanned.size >= 0 && now != scanned)
+            throw DicomFileError(now.device != scanned.device || now.inode != scanned.inode
+                                     ? std::string("replaced by another file since it was scanned")
+                                 : now.size < scanned.size
+                                     ? "truncated since it was scanned (" + std::to_string(scanned.size) + " -> " + std::to_string(now.size) + " bytes)"
+                                 : now.size > scanned.size
+                                     ? "changed since it was scanned (" + std::to_string(scanned.size) + " -> " + std::to_string(now.size) + " bytes)"
+                                     : std::string("changed since it was scanned (modified)"));
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
+    return fd;
+}
+
+bool readPlainPixels(const DicomDecodeTask &task, int fd, DicomSliceSink &out)
 {
     const DicomFileHeader &h = task.header;
     const std::size_t pixels = std::size_t(h.rows) * std::size_t(h.columns);
@@ -176,11 +231,8 @@ bool readPlainPixels(const DicomDecodeTask &task, DicomSliceSink &out)
         keptWords = words;
     }
     const std::unique_ptr<std::uint64_t[]> &buffer = once ? once : kept;
-    const int fd = ::open(task.file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        throw DicomFileError(std::string("cannot open: ") + std::strerror(errno));
     bool fits = true;
-    try {
+    {
         for (std::size_t i = 0; i < task.frames.size(); ++i) {
             const off_t at = off_t(h.pixelOffset) + off_t(task.frames[i]) * off_t(frameBytes);
             std::size_t got = 0;
@@ -197,11 +249,7 @@ bool readPlainPixels(const DicomDecodeTask &task, DicomSliceSink &out)
                                        h.pixelRepresentation == 1, h.floatPixels, r, task.outputType, out.buffer(task.slices[i]));
             out.write(task.slices[i]);
         }
-    } catch (...) {
-        ::close(fd);
-        throw;
     }
-    ::close(fd);
     return fits;
 }
 

@@ -55,8 +55,18 @@ bool convertDicomPixels(const char *in, std::size_t n, int bitsAllocated, bool i
 /// header pass found, which takes a bounded read and no parser.
 bool isPlainPixelTask(const DicomDecodeTask &task);
 
-/// Reads and converts the frames of a plain task into `out`. Returns false when a value did not
-/// fit an int16 output. Throws DicomFileError (a file shorter than its header says, say).
-bool readPlainPixels(const DicomDecodeTask &task, DicomSliceSink &out);
+/// Reads and converts the frames of a plain task from the file open on `fd` into `out`. Returns
+/// false when a value did not fit an int16 output. Throws DicomFileError (a file shorter than
+/// its header says, say).
+bool readPlainPixels(const DicomDecodeTask &task, int fd, DicomSliceSink &out);
+
+/// The identity of the file open on `fd`; throws DicomFileError unless it is a regular file.
+DicomFileIdentity identityOf(int fd);
+
+/// Opens `path` read-only and non-blocking (opening a FIFO must not block a load thread), and
+/// checks with fstat that it is still the regular file `scanned` describes (device, inode,
+/// size, modification time) when that is known. Returns the descriptor (close-on-exec); throws
+/// DicomFileError naming what changed.
+int openScannedFile(const std::string &path, const DicomFileIdentity &scanned);
 
 } // namespace carina::io::detail

@@ -8,6 +8,7 @@
 #include "io/dicom/DicomVolumePlan.h"
 #include "io/dicom/DicomWorkerPool.h"
 #include "io/dicom/SharedMemory.h"
+#include "io/MemoryBudget.h"
 #include "model/VoxelMemory.h"
 
 #include <carina/io/IoError.h>
@@ -22,6 +23,7 @@
 #include <map>
 #include <optional>
 #include <thread>
+#include <unistd.h>
 
 #include <tbb/parallel_for.h>
 
@@ -56,6 +58,8 @@ std::string outcomeProblem(const std::string &file, const WorkerOutcome &outcome
         return file + ": the DICOM decoder crashed on this file (malformed?) [" + outcome.text + "]";
     case WorkerOutcome::Kind::Hung:
         return file + ": the DICOM decoder hung on this file (" + outcome.text + ")";
+    case WorkerOutcome::Kind::Broken:
+        return file + ": the DICOM decoder broke its protocol on this file (" + outcome.text + ")";
     default:
         return file + ": " + outcome.text;
     }
@@ -111,16 +115,33 @@ std::vector<std::optional<DicomFileHeader>> scanHeaders(const std::vector<std::s
     options.mode = DicomWorkerPool::Mode::Scan;
     options.workers = workerCount(tasks.size());
     options.inFlight = 8; // a header takes ~0.1 ms: keep the workers fed
+    // The workers open nothing themselves (their sandbox forbids it): each gets a read-only
+    // descriptor, opened non-blocking so a FIFO cannot hang us, of a regular file whose identity
+    // is kept to check that later reads find the same file.
+    std::vector<detail::DicomFileIdentity> identities(files.size());
+    options.openFile = [&](std::size_t file) {
+        const int fd = detail::openScannedFile(files[file], detail::DicomFileIdentity{});
+        try {
+            identities[file] = detail::identityOf(fd);
+        } catch (...) {
+            ::close(fd);
+            throw;
+        }
+        return fd;
+    };
+    const unsigned long long memory = detail::machineMemoryBytes();
     std::size_t done = 0;
     DicomWorkerPool::instance().run(
         options, tasks,
         [&](std::size_t file, const WorkerOutcome &outcome) {
             if (outcome.kind == WorkerOutcome::Kind::Done) {
-                DicomFileHeader h = DicomFileHeader::fromRecord(outcome.text);
-                if (h.rows > 0 && h.columns > 0)
+                try {
+                    DicomFileHeader h = DicomFileHeader::fromWorkerRecord(outcome.text, identities[file].size, memory);
+                    h.identity = identities[file];
                     headers[file] = std::move(h);
-                else
-                    problems.push_back(files[file] + ": no image size in the header");
+                } catch (const detail::DicomFileError &e) {
+                    problems.push_back(files[file] + ": " + e.what());
+                }
             } else {
                 problems.push_back(outcomeProblem(files[file], outcome));
             }
@@ -164,6 +185,8 @@ bool decodeInWorkers(const detail::SharedMemory &memory, std::vector<int> &partO
     options.inFlight = 3;
     // A huge compressed multi-frame file may legitimately take a while in one go.
     options.watchdog = std::chrono::milliseconds(15000 + 50 * (long long)mostFrames);
+    // The file the scan saw, or an error naming what changed (see scanHeaders).
+    options.openFile = [&](std::size_t task) { return detail::openScannedFile(taskList[task].file, taskList[task].header.identity); };
     bool fits = true;
     std::size_t slicesDone = 0;
     DicomWorkerPool::instance().run(
@@ -171,7 +194,9 @@ bool decodeInWorkers(const detail::SharedMemory &memory, std::vector<int> &partO
         [&](std::size_t task, const WorkerOutcome &outcome) {
             if (outcome.kind != WorkerOutcome::Kind::Done)
                 throw IoError(outcomeProblem(taskList[task].file, outcome));
-            if (outcome.text.find("fits=0") != std::string::npos)
+            if (outcome.text != "fits=0" && outcome.text != "fits=1")
+                throw IoError(taskList[task].file + ": the DICOM worker sent an invalid result (\"" + outcome.text.substr(0, 40) + "\")");
+            if (outcome.text == "fits=0")
                 fits = false;
             for (int slice : taskList[task].slices)
                 partOfSlice[std::size_t(slice)] = outcome.part;
@@ -225,7 +250,13 @@ bool decodeInProcess(Volume &volume, const std::vector<DicomDecodeTask> &tasks, 
             return; // once int16 is known to overflow, the rest is wasted work
         const DicomDecodeTask &task = tasks[t];
         try {
-            if (!detail::readPlainPixels(task, sink))
+            const int fd = detail::openScannedFile(task.file, task.header.identity);
+            struct Closer
+            {
+                int fd;
+                ~Closer() { ::close(fd); }
+            } closer{fd};
+            if (!detail::readPlainPixels(task, fd, sink))
                 fits.store(false, std::memory_order_relaxed);
         } catch (const detail::DicomFileError &e) {
             throw IoError(task.file + ": " + e.what());
@@ -316,6 +347,13 @@ LoadResult loadDicomSeries(const DicomSeriesInfo &series, const TaskContext &con
     context.throwIfCanceled();
 
     const detail::DicomVolumePlan plan = detail::planDicomVolume(series.files, headers);
+    // Every header fits the machine on its own (scanHeaders); many together may not.
+    {
+        const auto &dims = plan.geometry.dims;
+        const double bytes = double(dims[0]) * double(dims[1]) * double(dims[2]) * double(plan.channels) * double(voxelTypeSize(plan.type));
+        detail::checkFitsInMemory(bytes, sourceOf(series.files) + ": a " + std::to_string(dims[0]) + " x " + std::to_string(dims[1]) + " x "
+                                             + std::to_string(dims[2]) + " volume");
+    }
     const auto bytesFor = [&](VoxelType t) { return plan.geometry.voxelCount() * std::size_t(plan.channels) * voxelTypeSize(t); };
     const auto tasksFor = [&](VoxelType t) { return detail::planDecodeTasks(plan, t, series.files, headers, bytesFor(t)); };
     VoxelType type = plan.type;

@@ -8,14 +8,19 @@
 // DicomWorkerPool): the parent writes task lines on a socket (fd 0 and 1); for each, the worker
 // first writes "B <id>\n" (so a crash names its file), then "R <id>\t<record>\n" or
 // "E <id>\t<message>\n". Task lines are "<id>\t<kind>\t<record>":
-//   S  header pass: the record is a file path, the answer a DicomFileHeader record (the pixel
-//      data is not read)
+//   F  header pass: the task comes with a read-only descriptor of the file (SCM_RIGHTS); the
+//      answer is a DicomFileHeader record (the pixel data is not read)
+//   S  the same for a file path (for running the worker by hand; the sandbox denies opening it)
 //   D  decode: the record is a DicomDecodeTask; the task comes with a shared-memory descriptor
-//      (SCM_RIGHTS) that the worker writes the rescaled slices into
+//      that the worker writes the rescaled slices into, then the file's read-only descriptor
+// Before its first task the worker confines itself (WorkerSandbox.h): it opens no paths after
+// that, which is why the application sends descriptors. A missing layer of the sandbox is
+// reported once as "W\t<message>\n".
 
 #include "io/dicom/DicomFileHeader.h"
 #include "io/dicom/DicomRecord.h"
 #include "io/dicom/DicomWorkerTasks.h"
+#include "io/dicom/WorkerSandbox.h"
 
 #include <gdcmImageHelper.h>
 #include <gdcmTrace.h>
@@ -122,35 +127,37 @@ private:
 #  define CARINA_WORKER_UNDER_ASAN 1
 #endif
 
+unsigned long long g_startupAddressSpace = 0; // read before the sandbox closes /proc to us
+
+/// The machine's physical memory: no task may need more than this.
+unsigned long long physicalMemory()
+{
+    const long pages = ::sysconf(_SC_PHYS_PAGES), pageSize = ::sysconf(_SC_PAGESIZE);
+    return pages > 0 && pageSize > 0 ? (unsigned long long)pages * (unsigned long long)pageSize : ~0ull;
+}
+
 /// Caps the address space for the next task at what a genuine file of this size could need.
 /// GDCM allocates (and zero-fills) whatever length an element declares before reading it, so a
 /// damaged 10 KB file could make a worker take 3.7 GB (found by fuzz_dicom_worker). Past the
 /// cap, GDCM's allocation fails and the task ends with a message instead. Only the soft limit
 /// moves, so the next task can raise it again. Not under AddressSanitizer, whose shadow memory
 /// alone is larger than any such cap.
-void limitMemoryForTask(const std::string &file, unsigned long long decodedBytes)
+void limitMemoryForTask(int fileFd, unsigned long long decodedBytes)
 {
 #ifndef CARINA_WORKER_UNDER_ASAN
-    // Address space at start-up (libraries, GDCM's dictionaries): read once, it costs more
-    // than a small header pass.
-    static const unsigned long long startup = [] {
-        unsigned long long pages = 0;
-        std::ifstream("/proc/self/statm") >> pages;
-        return pages * (unsigned long long)::sysconf(_SC_PAGESIZE);
-    }();
     struct stat st {};
-    const unsigned long long fileBytes = ::stat(file.c_str(), &st) == 0 ? (unsigned long long)st.st_size : 0;
+    const unsigned long long fileBytes = fileFd >= 0 && ::fstat(fileFd, &st) == 0 ? (unsigned long long)st.st_size : 0;
     // The file read whole, the decoded frames with GDCM's conversion copies, and room for the
     // heap kept between tasks (up to M_TRIM_THRESHOLD), the decoders' tables and the thread
     // arenas glibc reserves.
-    const unsigned long long budget = startup + (1ull << 30) + 3 * fileBytes + 4 * decodedBytes;
+    const unsigned long long budget = g_startupAddressSpace + (1ull << 30) + 3 * fileBytes + 4 * decodedBytes;
     rlimit limit {};
     if (::getrlimit(RLIMIT_AS, &limit) != 0)
         return;
     limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? budget : std::min<rlim_t>(budget, limit.rlim_max);
     ::setrlimit(RLIMIT_AS, &limit);
 #else
-    (void)file;
+    (void)fileFd;
     (void)decodedBytes;
 #endif
 }
@@ -177,7 +184,7 @@ public:
             }
             char chunk[65536];
             iovec iov{chunk, sizeof chunk};
-            alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 8)];
+            alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 16)];
             msghdr msg{};
             msg.msg_iov = &iov;
             msg.msg_iovlen = 1;
@@ -210,6 +217,26 @@ private:
     std::string m_pending;
 };
 
+/// Start-up done outside the sandbox: the address space at start (GDCM's dictionaries are
+/// built by then), and a high OOM score so that under memory pressure the kernel kills a
+/// decoder, which costs one file, before the application, which costs the user's work.
+void prepare()
+{
+    unsigned long long pages = 0;
+    std::ifstream("/proc/self/statm") >> pages;
+    g_startupAddressSpace = pages * (unsigned long long)::sysconf(_SC_PAGESIZE);
+    std::ofstream("/proc/self/oom_score_adj") << 1000;
+}
+
+int popFd(std::deque<int> &fds)
+{
+    if (fds.empty())
+        return -1;
+    const int fd = fds.front();
+    fds.pop_front();
+    return fd;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -233,6 +260,19 @@ int main(int argc, char **argv)
     // a page fault and a zeroed page per 4 KB each time, more than the JPEG decoding itself.
     ::mallopt(M_MMAP_THRESHOLD, 32 << 20);
     ::mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    prepare();
+#ifndef CARINA_WORKER_UNDER_ASAN
+    // Only a missing system-call filter is worth a warning: without a network namespace (many
+    // containers refuse user namespaces) the filter still denies socket().
+    const carina::io::detail::SandboxReport sandbox = carina::io::detail::applySandbox();
+    if (!sandbox.seccomp)
+        writeAll("W\t" + carina::io::detail::escapeField(sandbox.warning) + "\n");
+#else
+    // AddressSanitizer's runtime maps shadow memory with its own calls and LeakSanitizer's exit
+    // check clones and ptraces a helper: the allowlist would break it. Sanitizer builds test the
+    // decoding, release builds the sandbox (docs/security.md).
+#endif
+    const unsigned long long machine = physicalMemory();
 
     LineReader reader;
     std::deque<int> fds;
@@ -245,26 +285,33 @@ int main(int argc, char **argv)
         const std::string id = line.substr(0, tab1);
         const char kind = line[tab1 + 1];
         const std::string payload = line.substr(tab2 + 1);
-        int fd = -1;
-        if (kind == 'D' && !fds.empty()) {
-            fd = fds.front();
-            fds.pop_front();
-        }
+        int shared = -1, file = -1;
+        if (kind == 'D')
+            shared = popFd(fds);
+        if (kind == 'D' || kind == 'F')
+            file = popFd(fds);
         writeAll("B " + id + "\n");
         try {
-            if (kind == 'S') {
-                const std::string file = carina::io::detail::unescapeField(payload);
-                limitMemoryForTask(file, 0);
-                const DicomFileHeader header = carina::io::detail::scanDicomFile(file);
+            if (kind == 'S' || kind == 'F') {
+                if (kind == 'F' && file < 0)
+                    throw Failure("internal: header task without its file");
+                const DicomFileHeader header = kind == 'F' ? (limitMemoryForTask(file, 0), carina::io::detail::scanDicomFile(file))
+                                                           : carina::io::detail::scanDicomFile(carina::io::detail::unescapeField(payload));
                 writeAll("R " + id + "\t" + header.toRecord() + "\n");
             } else {
+                if (file < 0)
+                    throw Failure("internal: decode task without its file");
                 const DicomDecodeTask task = DicomDecodeTask::fromRecord(payload);
                 const DicomFileHeader &h = task.header;
-                limitMemoryForTask(task.file, (unsigned long long)std::max(h.rows, 0) * (unsigned long long)std::max(h.columns, 0)
-                                                  * (unsigned long long)std::max(h.frames, 1) * (unsigned long long)std::max(h.samplesPerPixel, 1)
-                                                  * (unsigned long long)std::max(h.bitsAllocated / 8, 1));
-                SliceWriter writer(fd, task);
-                const bool fits = carina::io::detail::decodeDicomTask(task, writer);
+                // In floating point: a damaged header's product overflows any integer.
+                const double declared = double(std::max(h.rows, 0)) * double(std::max(h.columns, 0)) * double(std::max(h.frames, 1))
+                    * double(std::max(h.samplesPerPixel, 1)) * double(std::max(h.bitsAllocated / 8, 1));
+                if (declared > double(machine))
+                    throw Failure("declares " + std::to_string((long long)(declared / 1e6)) + " MB of pixel data, more than this machine's "
+                                  + std::to_string(machine / 1000000) + " MB of memory");
+                limitMemoryForTask(file, (unsigned long long)declared);
+                SliceWriter writer(shared, task);
+                const bool fits = carina::io::detail::decodeDicomTask(task, file, writer);
                 writeAll("R " + id + "\tfits=" + (fits ? "1" : "0") + "\n");
             }
         } catch (const std::bad_alloc &) {
@@ -273,8 +320,10 @@ int main(int argc, char **argv)
         } catch (const std::exception &e) {
             writeAll("E " + id + "\t" + carina::io::detail::escapeField(e.what()) + "\n");
         }
-        if (fd >= 0)
-            ::close(fd);
+        if (shared >= 0)
+            ::close(shared);
+        if (file >= 0)
+            ::close(file);
     }
     return 0;
 }

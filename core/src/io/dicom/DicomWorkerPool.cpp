@@ -4,7 +4,14 @@
 
 #include <carina/io/IoError.h>
 
+#include "io/dicom/DicomPixels.h"
+#include "io/dicom/DicomRecord.h"
+
 #include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <string>
+#include <vector>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -116,8 +123,8 @@ struct DicomWorkerPool::Worker
         return tail.empty() ? how : how + ": " + tail;
     }
 
-    /// Sends one task line, with `fd` attached when >= 0. Returns false when the worker is gone.
-    bool send(const std::string &line, int fd)
+    /// Sends one task line with `fds` attached. Returns false when the worker is gone.
+    bool send(const std::string &line, const std::vector<int> &fds)
     {
         std::size_t done = 0;
         while (done < line.size()) {
@@ -125,15 +132,15 @@ struct DicomWorkerPool::Worker
             msghdr msg{};
             msg.msg_iov = &iov;
             msg.msg_iovlen = 1;
-            alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-            if (fd >= 0 && done == 0) {
+            alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 2)] = {};
+            if (!fds.empty() && done == 0) {
                 msg.msg_control = control;
-                msg.msg_controllen = sizeof control;
+                msg.msg_controllen = CMSG_SPACE(sizeof(int) * fds.size());
                 cmsghdr *c = CMSG_FIRSTHDR(&msg);
                 c->cmsg_level = SOL_SOCKET;
                 c->cmsg_type = SCM_RIGHTS;
-                c->cmsg_len = CMSG_LEN(sizeof(int));
-                std::memcpy(CMSG_DATA(c), &fd, sizeof(int));
+                c->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
+                std::memcpy(CMSG_DATA(c), fds.data(), sizeof(int) * fds.size());
             }
             const ssize_t n = ::sendmsg(channel, &msg, MSG_NOSIGNAL);
             if (n < 0 && errno == EINTR)
@@ -195,7 +202,18 @@ std::unique_ptr<DicomWorkerPool::Worker> spawnWorker(const std::string &executab
     posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
     char *argv[] = {const_cast<char *>(executable.c_str()), nullptr};
-    const int rc = ::posix_spawn(&w->pid, executable.c_str(), &actions, &attributes, argv, environ);
+    // A minimal environment: the user's (HOME, paths of recent work, tokens) is none of a
+    // decoder's business. Only the sanitizers' settings pass, for the sanitizer builds.
+    std::vector<std::string> keep;
+    for (char **e = environ; e && *e; ++e)
+        for (const char *prefix : {"ASAN_OPTIONS=", "UBSAN_OPTIONS=", "LSAN_OPTIONS=", "TSAN_OPTIONS="})
+            if (std::strncmp(*e, prefix, std::strlen(prefix)) == 0)
+                keep.emplace_back(*e);
+    std::vector<char *> environment;
+    for (std::string &entry : keep)
+        environment.push_back(entry.data());
+    environment.push_back(nullptr);
+    const int rc = ::posix_spawn(&w->pid, executable.c_str(), &actions, &attributes, argv, environment.data());
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
     ::close(sockets[1]);
@@ -264,7 +282,7 @@ void DicomWorkerPool::run(const Run &options, const std::vector<std::string> &ta
     const std::chrono::milliseconds watchdog = watchdogFromEnvironment(options.watchdog);
     const int target = std::max(1, options.workers);
     const std::size_t inFlight = std::max<std::size_t>(1, options.inFlight);
-    const char taskKind = options.mode == Mode::Decode ? 'D' : 'S';
+    const char taskKind = options.mode == Mode::Decode ? 'D' : options.openFile ? 'F' : 'S';
 
     std::vector<std::unique_ptr<Worker>> workers;
     // Hands the workers back (or kills them) however this run ends.
@@ -281,6 +299,7 @@ void DicomWorkerPool::run(const Run &options, const std::vector<std::string> &ta
     std::size_t finished = 0;
     int startFailures = 0;
     int unexplainedDeaths = 0;
+    std::vector<unsigned char> killedFromOutside(tasks.size(), 0);
     bool stop = false;
 
     auto finish = [&](std::size_t task, const WorkerOutcome &outcome) {
@@ -293,14 +312,21 @@ void DicomWorkerPool::run(const Run &options, const std::vector<std::string> &ta
         std::unique_ptr<Worker> w = std::move(workers[index]);
         workers.erase(workers.begin() + std::ptrdiff_t(index));
         long long culprit = blameFile ? w->begun : -1;
-        if (blameFile && culprit < 0 && kind == WorkerOutcome::Kind::Hung && !w->sent.empty())
+        std::string why = how;
+        if (blameFile && culprit < 0 && (kind == WorkerOutcome::Kind::Hung || kind == WorkerOutcome::Kind::Broken) && !w->sent.empty())
             culprit = (long long)w->sent.front();
+        // Killed from outside (the OOM killer, most likely: workers volunteer): maybe not the
+        // file's fault, so it gets one more try; a second time on the same file, it is.
+        if (!blameFile && w->begun >= 0 && ++killedFromOutside[std::size_t(w->begun)] >= 2) {
+            culprit = w->begun;
+            why = how + ", twice (out of memory?)";
+        }
         for (auto it = w->sent.rbegin(); it != w->sent.rend(); ++it)
             if ((long long)*it != culprit)
                 queue.push_front(*it);
         w->sent.clear();
         if (culprit >= 0) {
-            finish(std::size_t(culprit), WorkerOutcome{kind, how});
+            finish(std::size_t(culprit), WorkerOutcome{kind, why});
         } else if (!w->everBegun) {
             if (++startFailures >= 3)
                 throw IoError("the DICOM worker " + executable + " does not start (" + how + ")");
@@ -333,8 +359,25 @@ void DicomWorkerPool::run(const Run &options, const std::vector<std::string> &ta
                 if (w.sent.empty())
                     w.lastActivity = Clock::now(); // the watchdog times work, not idleness
                 w.sent.push_back(task);
-                const int fd = options.sharedFds.empty() ? -1 : options.sharedFds[std::size_t(w.part)];
-                lost = !w.send(std::to_string(task) + '\t' + taskKind + '\t' + tasks[task] + '\n', fd);
+                std::vector<int> fds;
+                if (!options.sharedFds.empty())
+                    fds.push_back(options.sharedFds[std::size_t(w.part)]);
+                int file = -1;
+                if (options.openFile) {
+                    try {
+                        file = options.openFile(task);
+                    } catch (const DicomFileError &e) {
+                        w.sent.pop_back();
+                        finish(task, WorkerOutcome{WorkerOutcome::Kind::Failed, e.what()});
+                        if (stop)
+                            break;
+                        continue;
+                    }
+                    fds.push_back(file);
+                }
+                lost = !w.send(std::to_string(task) + '\t' + taskKind + '\t' + tasks[task] + '\n', fds);
+                if (file >= 0)
+                    ::close(file); // the worker has its own copy now
             }
             if (lost) {
                 bool blame = true;
@@ -358,9 +401,11 @@ void DicomWorkerPool::run(const Run &options, const std::vector<std::string> &ta
             if (fds[2 * i + 1].revents)
                 w.drainErrors();
             bool dead = false;
+            std::string broken; // why the worker's output is not the protocol
             if (fds[2 * i].revents & (POLLIN | POLLHUP | POLLERR)) {
                 char buffer[65536];
-                for (;;) {
+                // Reads what is there, but never buffers more than one record's worth.
+                while (w.input.size() <= kMaxRecordBytes) {
                     const ssize_t n = ::recv(w.channel, buffer, sizeof buffer, MSG_DONTWAIT);
                     if (n > 0) {
                         w.input.append(buffer, std::size_t(n));
@@ -374,15 +419,36 @@ void DicomWorkerPool::run(const Run &options, const std::vector<std::string> &ta
                     break;
                 }
                 std::size_t newline;
-                while ((newline = w.input.find('\n')) != std::string::npos) {
+                while (broken.empty() && !stop && (newline = w.input.find('\n')) != std::string::npos) {
+                    if (newline > kMaxRecordBytes) {
+                        broken = "a line of " + std::to_string(newline) + " bytes";
+                        break;
+                    }
                     const std::string line = w.input.substr(0, newline);
                     w.input.erase(0, newline + 1);
-                    if (line.size() < 3)
+                    if (line.size() >= 2 && line[0] == 'W' && line[1] == '\t') {
+                        // A sandbox layer the kernel did not give: said once per process.
+                        static std::atomic<bool> warned{false};
+                        if (!warned.exchange(true))
+                            std::fprintf(stderr, "carina: DICOM worker: %s\n", unescapeField(line.substr(2)).c_str());
                         continue;
-                    const long long task = std::atoll(line.c_str() + 2);
+                    }
+                    // "B <id>", "R <id>\t<record>" or "E <id>\t<message>", for a task it was given.
+                    const std::size_t tab = line.find('\t');
+                    const std::string id = line.substr(2, tab == std::string::npos ? std::string::npos : tab - 2);
+                    const bool wellFormed = line.size() >= 3 && (line[0] == 'B' || line[0] == 'R' || line[0] == 'E') && line[1] == ' '
+                        && !id.empty() && id.size() <= 18 && std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; })
+                        && (line[0] == 'B') == (tab == std::string::npos);
+                    const long long task = wellFormed ? std::stoll(id) : -1;
                     const auto it = std::find(w.sent.begin(), w.sent.end(), std::size_t(task));
-                    if (task < 0 || it == w.sent.end())
-                        continue;
+                    if (!wellFormed || it == w.sent.end()) {
+                        std::string shown = line.substr(0, 40);
+                        for (char &c : shown)
+                            if ((unsigned char)c < 0x20 || (unsigned char)c >= 0x7f)
+                                c = '?';
+                        broken = wellFormed ? "an answer for task " + id + ", which it was not given" : "\"" + shown + "\"";
+                        break;
+                    }
                     if (line[0] == 'B') {
                         w.begun = task;
                         w.everBegun = true;
@@ -390,10 +456,20 @@ void DicomWorkerPool::run(const Run &options, const std::vector<std::string> &ta
                     }
                     w.sent.erase(it);
                     w.begun = -1;
-                    const std::size_t tab = line.find('\t');
-                    const std::string text = tab == std::string::npos ? std::string() : line.substr(tab + 1);
+                    const std::string text = line.substr(tab + 1);
                     finish(std::size_t(task), WorkerOutcome{line[0] == 'R' ? WorkerOutcome::Kind::Done : WorkerOutcome::Kind::Failed, text, w.part});
                 }
+                if (broken.empty() && w.input.size() > kMaxRecordBytes)
+                    broken = "a line of more than " + std::to_string(kMaxRecordBytes >> 20) + " MB";
+            }
+            if (stop)
+                break;
+            if (!broken.empty()) {
+                w.killedByUs = true;
+                ::kill(w.pid, SIGKILL);
+                w.reap();
+                retire(i, WorkerOutcome::Kind::Broken, "it sent " + broken, true);
+                continue;
             }
             if (dead) {
                 bool blame = true;

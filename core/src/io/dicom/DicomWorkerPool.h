@@ -16,9 +16,12 @@ namespace carina::io::detail {
 /// How one task given to a worker ended.
 struct WorkerOutcome
 {
-    enum class Kind { Done, Failed, Crashed, Hung };
+    /// Broken: the worker sent something that is not the protocol (garbage, an endless line);
+    /// it is killed, and the file it was working on is blamed.
+    enum class Kind { Done, Failed, Crashed, Hung, Broken };
     Kind kind = Kind::Done;
-    std::string text; ///< the worker's record (Done), its message (Failed), what happened (Crashed, Hung)
+    /// The worker's record (Done), its message (Failed), what happened (Crashed, Hung, Broken).
+    std::string text;
     /// Done: which of Run::sharedFds the worker wrote into (0 without any).
     int part = 0;
 };
@@ -29,7 +32,10 @@ struct WorkerOutcome
 /// Tasks are dealt out dynamically (a few in flight per worker), which balances the load and lets
 /// a replacement worker pick up where a dead one stopped. A worker announces each task before it
 /// touches the file, so when it dies the culprit is known; its other queued tasks are re-queued.
-/// A worker that sends nothing for `watchdog` while it has a task is killed as hung.
+/// A worker that sends nothing for `watchdog` while it has a task is killed as hung; one that
+/// sends garbage or an endless line is killed as broken. A worker killed from outside (the OOM
+/// killer: workers ask to go first) is retried once; killed again on the same file, it counts
+/// against that file.
 ///
 /// Idle workers are kept for the next call: GDCM spends ~25 ms building its dictionaries when
 /// a process starts, more than reading a whole uncompressed series. They exit with the
@@ -50,7 +56,15 @@ public:
         /// Tasks handed to a worker ahead of time: enough that it never waits for the
         /// application between small tasks, few enough that the load stays balanced.
         std::size_t inFlight = 2;
+        /// Opens task i's file for the worker (read-only; the sandboxed worker opens no paths):
+        /// returns a descriptor this pool closes once it is sent, or throws DicomFileError, which
+        /// ends the task as Failed with its message. Unset: the task line names the file itself
+        /// (the worker's by-hand mode, which its sandbox refuses).
+        std::function<int(std::size_t task)> openFile;
     };
+    /// The longest line a worker may send: a header with a position for each of 65536 frames
+    /// takes under 5 MB. Longer is a broken worker, not a record to buffer.
+    static constexpr std::size_t kMaxRecordBytes = std::size_t(8) << 20;
     /// Called on the caller's thread for each finished task; return false to stop early.
     using ResultHandler = std::function<bool(std::size_t task, const WorkerOutcome &outcome)>;
 

@@ -30,6 +30,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <ext/stdio_filebuf.h>
 #include <fstream>
 #include <limits>
 #include <memory>
@@ -144,11 +145,55 @@ std::string toUtf8(const std::string &text, const std::string &charset)
     return out;
 }
 
-DicomFileHeader scanFile(const std::string &path)
+/// An input stream over a descriptor the worker was given (it opens no paths itself).
+/// The stream reads a duplicate, so `fd` stays the caller's to close.
+class FdStream
 {
-    std::ifstream is(path, std::ios::binary);
-    if (!is)
+public:
+    explicit FdStream(int fd) : m_buffer(duplicate(fd), std::ios::in | std::ios::binary, 65536), m_stream(&m_buffer) {}
+    std::istream &stream() { return m_stream; }
+
+private:
+    static int duplicate(int fd)
+    {
+        const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+        if (copy < 0)
+            throw Failure(std::string("cannot read the file: ") + std::strerror(errno));
+        ::lseek(copy, 0, SEEK_SET);
+        return copy;
+    }
+    __gnu_cxx::stdio_filebuf<char> m_buffer;
+    std::istream m_stream;
+};
+
+/// Opens `path` read-only and non-blocking (a FIFO must not hang the caller); throws unless it
+/// is a regular file.
+int openRegular(const std::string &path)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
         throw Failure(std::string("cannot open: ") + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw Failure("not a regular file");
+    }
+    return fd;
+}
+
+struct FdCloser
+{
+    int fd;
+    ~FdCloser() { ::close(fd); }
+};
+
+DicomFileHeader scanFile(int fd)
+{
+    struct stat st {};
+    if (::fstat(fd, &st) != 0)
+        throw Failure(std::string("cannot read the file: ") + std::strerror(errno));
+    FdStream stream(fd);
+    std::istream &is = stream.stream();
     // Checked here rather than by the application, which would open every file once more.
     unsigned char magic[2] = {};
     is.read(reinterpret_cast<char *>(magic), 2);
@@ -309,8 +354,7 @@ DicomFileHeader scanFile(const std::string &path)
         if ((long long)valueLength < expected)
             throw Failure("pixel data too short: " + std::to_string(valueLength) + " bytes for " + std::to_string(expected)
                           + " expected from its size and type");
-        struct stat st {};
-        if (::stat(path.c_str(), &st) == 0 && st.st_size < valueOffset + expected)
+        if (st.st_size < valueOffset + expected)
             throw Failure("truncated: the file ends " + std::to_string(st.st_size - valueOffset) + " bytes into "
                           + std::to_string(expected) + " bytes of pixel data");
         if (h.samplesPerPixel == 1)
@@ -321,10 +365,11 @@ DicomFileHeader scanFile(const std::string &path)
 
 // ---- decode pass -------------------------------------------------------------------------
 
-bool decodeWithGdcm(const DicomDecodeTask &task, DicomSliceSink &writer)
+bool decodeWithGdcm(const DicomDecodeTask &task, int fd, DicomSliceSink &writer)
 {
+    FdStream stream(fd);
     gdcm::ImageReader reader;
-    reader.SetFileName(task.file.c_str());
+    reader.SetStream(stream.stream());
     if (!reader.Read())
         throw Failure("GDCM cannot read the image");
     gdcm::Image image = reader.GetImage();
@@ -332,6 +377,10 @@ bool decodeWithGdcm(const DicomDecodeTask &task, DicomSliceSink &writer)
     if (int(image.GetColumns()) != h.columns || int(image.GetRows()) != h.rows)
         throw Failure("image size changed since the header pass");
     const int frames = image.GetNumberOfDimensions() > 2 ? int(image.GetDimension(2)) : 1;
+    // The decode buffer below is as large as the frames GDCM found: no more than were scanned,
+    // which the application checked against the series and the machine's memory.
+    if (frames > std::max(h.frames, 1))
+        throw Failure("declares " + std::to_string(frames) + " frames, " + std::to_string(h.frames) + " when it was scanned");
 
     if (task.channels == 3) {
         // Colour: bring every variant to interleaved RGB.
@@ -429,26 +478,37 @@ bool decodeWithGdcm(const DicomDecodeTask &task, DicomSliceSink &writer)
     return fits;
 }
 
-bool decodeTask(const DicomDecodeTask &task, DicomSliceSink &out)
+bool decodeTask(const DicomDecodeTask &task, int fd, DicomSliceSink &out)
 {
     if (task.frames.size() != task.slices.size() || task.frames.empty())
         throw Failure("internal: malformed decode task");
     if (isPlainPixelTask(task))
-        return readPlainPixels(task, out);
-    return decodeWithGdcm(task, out);
+        return readPlainPixels(task, fd, out);
+    return decodeWithGdcm(task, fd, out);
 }
-
 
 } // namespace
 
+DicomFileHeader scanDicomFile(int fd)
+{
+    return scanFile(fd);
+}
+
 DicomFileHeader scanDicomFile(const std::string &path)
 {
-    return scanFile(path);
+    const FdCloser file{openRegular(path)};
+    return scanFile(file.fd);
+}
+
+bool decodeDicomTask(const DicomDecodeTask &task, int fd, DicomSliceSink &out)
+{
+    return decodeTask(task, fd, out);
 }
 
 bool decodeDicomTask(const DicomDecodeTask &task, DicomSliceSink &out)
 {
-    return decodeTask(task, out);
+    const FdCloser file{openRegular(task.file)};
+    return decodeTask(task, file.fd, out);
 }
 
 } // namespace carina::io::detail

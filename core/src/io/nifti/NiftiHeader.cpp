@@ -6,6 +6,8 @@
 
 #include <nifti/nifti2_io.h>
 
+#include <limits>
+
 #include <Eigen/SVD>
 
 #include <bit>
@@ -82,6 +84,11 @@ NiftiHeader parseTyped(Raw raw, const NiftiMagic &magic, const std::string &path
         if (d <= 0)
             throw IoError(path + ": invalid NIfTI header: dimension " + indexName(i) + " is " + std::to_string(d)
                           + " (must be at least 1)");
+        // NIfTI-2 dims are int64; the volume indexes with int: 2^31 along one axis would wrap
+        // even when the product passes the check below.
+        if (i <= 3 && d > std::numeric_limits<std::int32_t>::max())
+            throw IoError(path + ": invalid NIfTI header: dimension " + indexName(i) + " is " + std::to_string(d)
+                          + ", more than Carina reads (2^31 - 1)");
         h.dim[std::size_t(i)] = d;
     }
     h.dim[0] = rank;

@@ -5,6 +5,7 @@
 
 #include "io/nifti/ByteBuffer.h"
 #include "io/nifti/Gzip.h"
+#include "io/MemoryBudget.h"
 #include "io/nifti/NiftiHeader.h"
 
 #include <nifti/nifti2_io.h>
@@ -93,6 +94,10 @@ std::vector<std::byte> headerBytes(const Source &source)
     return gunzipPrefix(start.data(), start.size(), niftiHeaderBytes, source.path);
 }
 
+// Compression ratios beyond this are rare in real scans (mostly-zero masks reach it): the
+// output pages are then left for the decompressor to commit as it really fills them.
+constexpr std::uint64_t kTouchAheadRatio = 64;
+
 // Writes one byte per page of `buffer`, so the kernel maps its pages now rather than one fault
 // at a time while libdeflate fills it (a 150 MB scan in 4 KB pages is ~40,000 faults, ~25 % of
 // inflating; where the buffer gets 2 MB pages, the writes after the first of each are cheap).
@@ -145,10 +150,14 @@ RawVoxels readVoxels(const Source &source, const NiftiHeader &h, std::size_t vox
                                       source.path);
     ByteBuffer compressed;
     {
-        // The second core maps the output pages while this one reads the compressed file.
+        // The second core maps the output pages while this one reads the compressed file. Only
+        // at a ratio real scans have: past it the header may lie (deflate allows 1032:1, so a
+        // 100 KB file passes the check above declaring 100 MB), and libdeflate then commits only
+        // the pages the stream really fills.
         std::thread toucher;
         try {
-            toucher = std::thread(touchPages, std::ref(raw.buffer));
+            if (needed <= source.size * kTouchAheadRatio)
+                toucher = std::thread(touchPages, std::ref(raw.buffer));
         } catch (const std::system_error &) {
             // No thread to spare: libdeflate takes the page faults itself.
         }
@@ -315,6 +324,10 @@ LoadResult readNifti(const std::string &path, const TaskContext &context)
     const int width = h.bytesPerVoxel();
     const std::size_t voxelBytes = std::size_t(h.voxelsPerVolume()) * std::size_t(width);
     const std::size_t alignment = h.datatype == DT_RGB24 || h.datatype == DT_RGBA32 ? 1 : std::size_t(width);
+    // Before any allocation: a header may declare more than the machine has.
+    detail::checkFitsInMemory(double(h.voxelsPerVolume()) * width + (dataSource.compressed ? double(h.voxOffset) : 0.0),
+                              path + ": a " + std::to_string(dims[0]) + " x " + std::to_string(dims[1]) + " x " + std::to_string(dims[2])
+                                  + " image");
     RawVoxels raw = readVoxels(dataSource, h, voxelBytes, alignment, context);
     context.throwIfCanceled();
 

@@ -4,6 +4,8 @@
 #include <carina/io/IoError.h>
 #include <carina/io/Session.h>
 
+#include "io/MemoryBudget.h"
+
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QFile>
@@ -470,6 +472,14 @@ Session parseSession(const QByteArray &bytes, const std::string &name, const Ses
     }
 
     const QJsonArray layers = r.array(root, "layers", false);
+    {
+        // Each layer is a full label grid, however few runs describe it: a few kilobytes of
+        // one-run layers may declare more label memory than the machine has. Checked before any.
+        const auto &d = s.image.geometry.dims;
+        detail::checkFitsInMemory(double(layers.size()) * double(s.image.geometry.voxelCount()) * double(sizeof(std::uint16_t)),
+                                  name + ": " + std::to_string(layers.size()) + " label layers of " + std::to_string(d[0]) + " x "
+                                      + std::to_string(d[1]) + " x " + std::to_string(d[2]) + " voxels");
+    }
     for (qsizetype i = 0; i < layers.size(); ++i) {
         if (!layers[i].isObject())
             r.fail("damaged session: layer " + std::to_string(i + 1) + " is not an object");
