@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Carina contributors
 #include "HeadlessCommands.h"
 
+#include <carina/PixelSize.h>
 #include <carina/PluginHost.h>
 #include <carina/ProcessMemory.h>
 #include <carina/Version.h>
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <stdexcept>
 
 #ifdef CARINA_WITH_GUI
 #  include "GuiMain.h"
@@ -96,7 +98,11 @@ int main(int argc, char **argv)
     const QCommandLineOption listPluginsOption(QStringLiteral("list-plugins"), QStringLiteral("List the plugins found: id, status, file, reason."));
     const QCommandLineOption headlessOption(QStringLiteral("headless"), QStringLiteral("Run COMMAND ARGS... without a window (see below)."));
     const QCommandLineOption verboseOption(QStringLiteral("verbose"), QStringLiteral("Log what Carina does on stderr (logging categories carina.*, debug level)."));
-    parser.addOptions({helpOption, versionOption, listPluginsOption, headlessOption, verboseOption});
+    const QCommandLineOption pixelSizeOption(QStringLiteral("pixel-size"),
+                                             QStringLiteral("Pixel size of the image opened, with its unit (0.65um, 650nm, 0.5mm); "
+                                                            "headless commands that measure take their own --pixel-size."),
+                                             QStringLiteral("SIZE"));
+    parser.addOptions({helpOption, versionOption, listPluginsOption, headlessOption, verboseOption, pixelSizeOption});
     parser.addPositionalArgument(QStringLiteral("FILE|FOLDER"), QStringLiteral("Image or DICOM folder to open in the GUI."), QStringLiteral("[FILE|FOLDER]"));
     if (!parser.parse(ownArguments)) {
         std::fprintf(stderr, "carina: %s\nTry carina --help.\n", qUtf8Printable(parser.errorText()));
@@ -160,8 +166,17 @@ int main(int argc, char **argv)
         return 1;
     }
     const QString initialPath = positional.value(0);
+    const QString pixelSize = parser.value(pixelSizeOption);
+    if (!pixelSize.isEmpty()) {
+        try {
+            carina::parsePixelSize(pixelSize.toStdString());
+        } catch (const std::invalid_argument &e) {
+            std::fprintf(stderr, "carina: --pixel-size: %s\n", e.what());
+            return 1;
+        }
+    }
 #ifdef CARINA_WITH_GUI
-    return carina::runGui(argc, argv, initialPath);
+    return carina::runGui(argc, argv, initialPath, pixelSize);
 #else
     Q_UNUSED(initialPath);
     std::fputs("carina: this build has no GUI (configured with CARINA_BUILD_GUI=OFF); "

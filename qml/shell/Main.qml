@@ -255,16 +255,18 @@ ApplicationWindow {
                 widest = Math.max(widest, itemAt(i) ? itemAt(i).implicitWidth : 0)
             return Math.max(200, widest + leftPadding + rightPadding)
         }
-        // Window centre / width in HU, as radiology departments use them.
-        MenuItem { text: qsTr("Lung  (L \u2212600, W 1500)"); onTriggered: window.applyPreset(-600, 1500) }
-        MenuItem { text: qsTr("Mediastinum  (L 40, W 400)"); onTriggered: window.applyPreset(40, 400) }
-        MenuItem { text: qsTr("Bone  (L 400, W 1800)"); onTriggered: window.applyPreset(400, 1800) }
-        MenuItem { text: qsTr("Brain  (L 40, W 80)"); onTriggered: window.applyPreset(40, 80) }
-        MenuSeparator {}
-        MenuItem {
-            text: qsTr("Full range")
-            onTriggered: window.applyPreset((document.minValue + document.maxValue) / 2,
-                                            Math.max(1, document.maxValue - document.minValue))
+        // What fits the data: radiology's HU windows for CT only, percentiles and the full
+        // range for every image (an MR or a micrograph has no Hounsfield scale).
+        Instantiator {
+            model: window.document.windowPresets
+            delegate: MenuItem {
+                required property var modelData
+                objectName: "presetItem_" + modelData.id
+                text: modelData.title
+                onTriggered: window.applyPreset(modelData.center, modelData.width)
+            }
+            onObjectAdded: (index, object) => presetMenu.insertItem(index, object)
+            onObjectRemoved: (index, object) => presetMenu.removeItem(object)
         }
     }
 
