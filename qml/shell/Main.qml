@@ -615,16 +615,39 @@ ApplicationWindow {
                 height: 1
                 color: Theme.divider
             }
-            Loader {
-                id: panelLoader
-                objectName: "pluginPanelLoader"
+            // Every panel scrolls when it is taller than the room the drawer gives it, so its
+            // last actions stay reachable on a short screen; panels lay out at the drawer's
+            // width (never wider) and fill its height when they are shorter.
+            Flickable {
+                id: panelScroll
+                objectName: "pluginPanelScroll"
                 visible: !(window.portrait && window.sheetCollapsed)
                 Layout.fillWidth: true
                 Layout.fillHeight: true
                 Layout.margins: Theme.spacing
-                onStatusChanged: {
-                    if (status === Loader.Error)
-                        window.errorText = qsTr("The panel of \u201c%1\u201d failed to load (see the log).").arg(window.activePluginName)
+                clip: true
+                contentWidth: width
+                contentHeight: panelLoader.height
+                flickableDirection: Flickable.VerticalFlick
+                boundsBehavior: Flickable.StopAtBounds
+                // Only a panel that overflows takes drags: a fitting one keeps its own gestures.
+                interactive: contentHeight > height + 1
+                // Always shown while the panel overflows: it says there is more below.
+                ScrollBar.vertical: ScrollBar {
+                    id: panelScrollBar
+                    objectName: "pluginPanelScrollBar"
+                    policy: panelScroll.interactive ? ScrollBar.AlwaysOn : ScrollBar.AlwaysOff
+                }
+                Loader {
+                    id: panelLoader
+                    objectName: "pluginPanelLoader"
+                    // Beside the scroll bar, not under it.
+                    width: panelScroll.width - (panelScroll.interactive ? panelScrollBar.width : 0)
+                    height: Math.max(panelScroll.height, item ? item.implicitHeight : 0)
+                    onStatusChanged: {
+                        if (status === Loader.Error)
+                            window.errorText = qsTr("The panel of \u201c%1\u201d failed to load (see the log).").arg(window.activePluginName)
+                    }
                 }
             }
         }
