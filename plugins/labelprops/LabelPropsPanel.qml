@@ -484,6 +484,7 @@ Pane {
                 onClicked: root.document.undo()
             }
             Button {
+                objectName: "exportCsvButton"
                 text: qsTr("Export CSV")
                 Layout.fillWidth: true
                 Layout.preferredWidth: 1
@@ -497,6 +498,7 @@ Pane {
                 }
             }
             Button {
+                objectName: "exportLabelsButton"
                 text: qsTr("Export labels")
                 Layout.fillWidth: true
                 Layout.preferredWidth: 1

@@ -232,6 +232,22 @@ private slots:
         const QString docsShot = qEnvironmentVariable("CARINA_TWOD_SCREENSHOTS");
         if (!docsShot.isEmpty())
             window->grabWindow().save(docsShot + QStringLiteral("/screenshot-2d-labelprops.png"));
+
+        // The panel's last actions are below the drawer's edge at 1280x800: scrolled to, they
+        // are whole and inside the drawer.
+        QQuickItem *scroll = findItem(window->contentItem(), QStringLiteral("pluginPanelScroll"));
+        QVERIFY(scroll);
+        const qreal overflow = scroll->property("contentHeight").toReal() - scroll->height();
+        QVERIFY2(overflow > 0, "with a table shown the panel is taller than the drawer at 1280x800");
+        scroll->setProperty("contentY", overflow);
+        QTest::qWait(200);
+        for (const char *name : {"deleteButton", "exportCsvButton", "exportLabelsButton"}) {
+            QQuickItem *button = findItem(window->contentItem(), QString::fromLatin1(name));
+            QVERIFY2(button && button->isVisible(), name);
+            QVERIFY2(sceneRect(scroll).contains(sceneRect(button).adjusted(1, 1, -1, -1)), name);
+        }
+        if (!docsShot.isEmpty())
+            window->grabWindow().save(docsShot + QStringLiteral("/screenshot-2d-labelprops-scrolled.png"));
     }
 };
 
