@@ -6,6 +6,7 @@
 #include "QmlModuleCheck.h"
 #include "QuitOnSignals.h"
 
+#include <carina/Document.h>
 #include <carina/PluginHost.h>
 
 #include <QCoreApplication>
@@ -268,7 +269,7 @@ int reportMissingQmlModules(QQmlApplicationEngine &engine, const QList<QmlModule
 
 } // namespace
 
-int runGui(int &argc, char **argv, const QString &initialPath)
+int runGui(int &argc, char **argv, const QString &initialPath, const QString &pixelSize)
 {
     QCoreApplication::setOrganizationName(QStringLiteral("Carina"));
     QCoreApplication::setApplicationName(QStringLiteral("Carina"));
@@ -296,6 +297,16 @@ int runGui(int &argc, char **argv, const QString &initialPath)
     QuitOnSignals quitOnSignals([&controller] { controller.session()->closeCleanly(); });
 
     const QString path = initialPath.isEmpty() ? findBundledSample() : initialPath;
+    if (!pixelSize.isEmpty()) {
+        // The first image that opens gets the pixel size (`carina IMG --pixel-size 0.65um`).
+        auto once = std::make_shared<QMetaObject::Connection>();
+        *once = QObject::connect(&controller, &AppController::loaded, &controller, [&controller, pixelSize, once] {
+            QObject::disconnect(*once);
+            const QString problem = controller.document()->setPixelSize(pixelSize);
+            if (!problem.isEmpty())
+                std::fprintf(stderr, "carina: --pixel-size: %s\n", qUtf8Printable(problem));
+        });
+    }
     if (!path.isEmpty())
         controller.openPath(path);
     const QString report = qEnvironmentVariable("CARINA_STARTUP_REPORT");

@@ -32,7 +32,7 @@ private:
 
 /// Runs the touch shell: creates the QGuiApplication, discovers plugins, shows Main.qml and
 /// opens `initialPath` (empty = the bundled sample scan, when found). Returns the exit code.
-int runGui(int &argc, char **argv, const QString &initialPath);
+int runGui(int &argc, char **argv, const QString &initialPath, const QString &pixelSize = {});
 
 /// The bundled sample scan: $CARINA_SAMPLE, `<app dir>/../share/carina/sample/lungpetctdx-a0002`,
 /// then the source tree's data/sample; empty when none exists.

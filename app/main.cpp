@@ -2,6 +2,7 @@
 // SPDX-FileCopyrightText: Carina contributors
 #include "HeadlessCommands.h"
 
+#include <carina/PixelSize.h>
 #include <carina/PluginHost.h>
 #include <carina/ProcessMemory.h>
 #include <carina/Version.h>
@@ -14,6 +15,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <stdexcept>
 
 #ifdef CARINA_WITH_GUI
 #  include "GuiMain.h"
@@ -122,7 +124,11 @@ int main(int argc, char **argv)
                                            QStringLiteral("Keep settings, recent files, autosaves and the plugin journal in DIR "
                                                           "instead of the user's (also $CARINA_PROFILE): for trying a plugin or a build."),
                                            QStringLiteral("DIR"));
-    parser.addOptions({helpOption, versionOption, listPluginsOption, headlessOption, verboseOption, profileOption});
+    const QCommandLineOption pixelSizeOption(QStringLiteral("pixel-size"),
+                                             QStringLiteral("Pixel size of the image opened, with its unit (0.65um, 650nm, 0.5mm); "
+                                                            "headless commands that measure take their own --pixel-size."),
+                                             QStringLiteral("SIZE"));
+    parser.addOptions({helpOption, versionOption, listPluginsOption, headlessOption, verboseOption, profileOption, pixelSizeOption});
     parser.addPositionalArgument(QStringLiteral("FILE|FOLDER"), QStringLiteral("Image or DICOM folder to open in the GUI."), QStringLiteral("[FILE|FOLDER]"));
     if (!parser.parse(ownArguments)) {
         std::fprintf(stderr, "carina: %s\nTry carina --help.\n", qUtf8Printable(parser.errorText()));
@@ -190,8 +196,17 @@ int main(int argc, char **argv)
         return 1;
     }
     const QString initialPath = positional.value(0);
+    const QString pixelSize = parser.value(pixelSizeOption);
+    if (!pixelSize.isEmpty()) {
+        try {
+            carina::parsePixelSize(pixelSize.toStdString());
+        } catch (const std::invalid_argument &e) {
+            std::fprintf(stderr, "carina: --pixel-size: %s\n", e.what());
+            return 1;
+        }
+    }
 #ifdef CARINA_WITH_GUI
-    return carina::runGui(argc, argv, initialPath);
+    return carina::runGui(argc, argv, initialPath, pixelSize);
 #else
     Q_UNUSED(initialPath);
     std::fputs("carina: this build has no GUI (configured with CARINA_BUILD_GUI=OFF); "

@@ -5,27 +5,10 @@
 #include <QVariantMap>
 
 #include <algorithm>
-#include <array>
 
 namespace carina::intensity {
 
 namespace {
-
-struct Preset
-{
-    const char *id;
-    const char *title;
-    double center;
-    double width;
-};
-
-// Radiology's usual CT windows (HU); "auto" is computed from the histogram.
-constexpr std::array<Preset, 4> fixedPresets{{
-    {"lung", QT_TRANSLATE_NOOP("IntensityController", "Lung"), -600.0, 1500.0},
-    {"mediastinum", QT_TRANSLATE_NOOP("IntensityController", "Mediastinum"), 40.0, 400.0},
-    {"bone", QT_TRANSLATE_NOOP("IntensityController", "Bone"), 400.0, 1800.0},
-    {"brain", QT_TRANSLATE_NOOP("IntensityController", "Brain"), 40.0, 80.0},
-}};
 
 } // namespace
 
@@ -48,6 +31,8 @@ IntensityController::IntensityController(Document *document, QObject *parent)
         m_task.followStudy(m_document);
         // The displayed image: a new study, or a derived image of the same one on display.
         connect(m_document, &Document::imageChanged, this, &IntensityController::scheduleRefresh);
+        // The presets fit the data: HU windows for CT only, percentiles for every image.
+        connect(m_document, &Document::imageChanged, this, &IntensityController::presetsChanged);
         connect(m_document, &Document::cursorChanged, this, [this] {
             if (m_useRoi)
                 scheduleRefresh();
@@ -110,14 +95,10 @@ QList<qreal> IntensityController::edges() const
 
 QVariantList IntensityController::presets() const
 {
-    QVariantList list;
-    for (const Preset &preset : fixedPresets)
-        list.append(QVariantMap{{QStringLiteral("id"), QString::fromLatin1(preset.id)},
-                                {QStringLiteral("title"), tr(preset.title)},
-                                {QStringLiteral("center"), preset.center},
-                                {QStringLiteral("width"), preset.width}});
+    QVariantList list = m_document ? m_document->windowPresets() : QVariantList();
     list.append(QVariantMap{{QStringLiteral("id"), QStringLiteral("auto")},
-                            {QStringLiteral("title"), tr("Auto")},
+                            {QStringLiteral("title"), tr("Auto (1\u201399 % of this histogram)")},
+                            {QStringLiteral("name"), tr("Auto")},
                             {QStringLiteral("center"), QVariant()},
                             {QStringLiteral("width"), QVariant()}});
     return list;
@@ -127,19 +108,15 @@ bool IntensityController::applyPreset(const QString &id)
 {
     if (!m_document)
         return false;
-    for (const Preset &preset : fixedPresets) {
-        if (id == QLatin1String(preset.id)) {
-            m_document->setWindow(preset.center, preset.width);
-            return true;
-        }
-    }
-    if (id == QLatin1String("auto") && hasHistogram()) {
+    if (id == QLatin1String("auto")) {
+        if (!hasHistogram())
+            return false;
         const double low = m_histogram.percentile(0.01);
         const double high = m_histogram.percentile(0.99);
         m_document->setWindow(0.5 * (low + high), std::max(high - low, 1.0));
         return true;
     }
-    return false;
+    return m_document->applyWindowPreset(id);
 }
 
 void IntensityController::scheduleRefresh()

@@ -44,7 +44,7 @@ class IntensityController : public QObject
     Q_PROPERTY(double minimum READ minimum NOTIFY histogramChanged)
     Q_PROPERTY(double maximum READ maximum NOTIFY histogramChanged)
     Q_PROPERTY(QString units READ units NOTIFY histogramChanged)
-    Q_PROPERTY(QVariantList presets READ presets CONSTANT)
+    Q_PROPERTY(QVariantList presets READ presets NOTIFY presetsChanged)
 
 public:
     /// Bound to `document` (not owned; may be null, then there is nothing to show).
@@ -82,10 +82,12 @@ public:
     /// Units of the values ("HU" for rescaled CT), empty when unknown.
     QString units() const { return m_units; }
 
-    /// The window presets: list of {id, title, center, width}; "auto" has no fixed window.
+    /// The window presets: the document's (Document::windowPresets: HU windows for CT only, the
+    /// 1st..99th percentile and the full range) and "auto"; each {id, title, name, center,
+    /// width}; "auto" has no fixed window.
     QVariantList presets() const;
-    /// Sets the document's window to preset `id` ("lung", "mediastinum", "bone", "brain",
-    /// "auto" = the 1st..99th percentile of the current histogram). False for an unknown id, or
+    /// Sets the document's window to preset `id` (one of presets(): "lung", ... on CT,
+    /// "percentile", "full", "auto" = the 1st..99th percentile of the current histogram). False for an unknown id, or
     /// for "auto" without a histogram.
     Q_INVOKABLE bool applyPreset(const QString &id);
     /// Recomputes now (normally automatic).
@@ -97,6 +99,8 @@ signals:
     void logScaleChanged();
     /// A new histogram (or none) is available.
     void histogramChanged();
+    /// The presets changed with the image (CT or not, its percentiles).
+    void presetsChanged();
 
 private:
     void scheduleRefresh();

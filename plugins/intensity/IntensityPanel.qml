@@ -92,7 +92,8 @@ Pane {
 
         Label {
             color: root.textColor
-            text: qsTr("Window %1 / %2").arg(root.format(root.document.windowCenter)).arg(root.format(root.document.windowWidth))
+            objectName: "windowLabel"
+            text: qsTr("Level %1, width %2").arg(root.format(root.document.windowCenter)).arg(root.format(root.document.windowWidth))
         }
 
         Flow {
@@ -106,16 +107,21 @@ Pane {
                     objectName: "preset_" + modelData.id
                     implicitHeight: root.touchTarget
                     implicitWidth: Math.max(root.touchTarget * 2, implicitContentWidth + leftPadding + rightPadding)
-                    text: modelData.title
+                    // The short name on the button; level and width in its tooltip.
+                    text: modelData.name
+                    ToolTip.visible: hovered
+                    ToolTip.text: modelData.title
                     enabled: (modelData.id !== "auto" || root.ready)
                     onClicked: root.controller.applyPreset(modelData.id)
                 }
             }
         }
 
-        RowLayout {
+        // The switch and the box size on a row each: side by side, a narrow drawer cut the
+        // switch's text short.
+        ColumnLayout {
             Layout.fillWidth: true
-            spacing: root.gap
+            spacing: 0
 
             Switch {
                 objectName: "roiSwitch"

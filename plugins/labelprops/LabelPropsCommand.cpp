@@ -4,6 +4,7 @@
 
 #include "LabelPipeline.h"
 
+#include <carina/PixelSize.h>
 #include <carina/io/ImageFile.h>
 #include <carina/io/Nifti.h>
 #include <carina/io/Npy.h>
@@ -13,6 +14,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <optional>
 #include <stdexcept>
 
 namespace carina::labelprops {
@@ -46,7 +48,7 @@ HeadlessCommand labelPropsCommand()
         QStringLiteral("labelprops"),
         QStringLiteral("threshold + connected components + region properties table (CSV with scikit-image's column names)"),
         QStringLiteral("INPUT [--threshold otsu|VALUE] [--dark] [--connectivity N] [--min-size N] --csv FILE "
-                       "[--columns a,b,...] [--labels FILE.nii.gz|FILE.png]"),
+                       "[--columns a,b,...] [--labels FILE.nii.gz|FILE.png] [--pixel-size SIZE]"),
         &runLabelPropsCommand};
 }
 
@@ -66,7 +68,12 @@ int runLabelPropsCommand(const QStringList &arguments)
                                            QStringLiteral("LIST"));
     const QCommandLineOption labelsOption(QStringLiteral("labels"), QStringLiteral("write the label image (.nii.gz, 2D .png)"),
                                           QStringLiteral("FILE"));
-    for (const auto &o : {thresholdOption, darkOption, connectivityOption, minSizeOption, csvOption, columnsOption, labelsOption})
+    const QCommandLineOption pixelSizeOption(QStringLiteral("pixel-size"),
+                                             QStringLiteral("the image's pixel size with its unit (0.65um, 650nm, 0.5mm): "
+                                                            "physical columns in that unit (area_um2, ...)"),
+                                             QStringLiteral("SIZE"));
+    for (const auto &o : {thresholdOption, darkOption, connectivityOption, minSizeOption, csvOption, columnsOption, labelsOption,
+                          pixelSizeOption})
         parser.addOption(o);
     parser.addPositionalArgument(QStringLiteral("INPUT"), QStringLiteral("image file (.npy, NIfTI, PNG, TIFF, ...) or DICOM folder"));
     if (!parser.parse(QStringList{QStringLiteral("labelprops")} + arguments))
@@ -96,9 +103,20 @@ int runLabelPropsCommand(const QStringList &arguments)
         return failWith(QStringLiteral("--min-size must be a whole number >= 0, not \"%1\"").arg(parser.value(minSizeOption)));
     options.minSize = std::uint64_t(minSize);
 
+    std::optional<PixelSize> pixelSize;
+    if (parser.isSet(pixelSizeOption)) {
+        try {
+            pixelSize = parsePixelSize(parser.value(pixelSizeOption).toStdString());
+        } catch (const std::invalid_argument &e) {
+            return failWith(QStringLiteral("--pixel-size: %1").arg(QString::fromUtf8(e.what())));
+        }
+    }
+
     const QString path = positional.first();
     try {
-        const Volume image = readInputImage(path.toStdString());
+        Volume image = readInputImage(path.toStdString());
+        if (pixelSize)
+            applyPixelSize(image, *pixelSize);
         if (image.channels() != 1)
             throw std::invalid_argument(path.toStdString() + ": region properties need a single-channel image");
         const Measurement m = measure(image, options);

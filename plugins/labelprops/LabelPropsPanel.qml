@@ -3,7 +3,6 @@
 pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
-import QtQuick.Dialogs
 import QtQuick.Layouts
 import Carina.Controls
 import Carina.Plugins.LabelProps
@@ -47,6 +46,15 @@ Pane {
 
     // matplotlib's plasma at 0, 1/4, ..., 1 (the contours' colour map).
     readonly property var plasmaStops: ["#0d0887", "#7e03a8", "#cc4778", "#f89540", "#f0f921"]
+
+    // " (17.5 µm²)" from the physical area column of a region (area_um2, area_mm2, ...), if any.
+    function physicalArea(props) {
+        for (const key in props) {
+            if (key.startsWith("area_") && key.endsWith("2") && props[key] !== undefined)
+                return " (" + props[key] + " " + key.substring(5, key.length - 1).replace("um", "\u00b5m") + "\u00b2)"
+        }
+        return ""
+    }
 
     function format(value) {
         if (value === undefined || isNaN(value))
@@ -114,6 +122,7 @@ Pane {
                 objectName: "darkSwitch"
                 visible: thresholdRow.visible
                 text: qsTr("Dark objects")
+                Layout.fillWidth: true
                 Layout.preferredHeight: root.touchTarget
                 checked: root.controller.darkObjects
                 onToggled: root.controller.darkObjects = checked
@@ -124,7 +133,8 @@ Pane {
                 objectName: "connectivityBox"
                 visible: thresholdRow.visible
                 Layout.preferredHeight: root.touchTarget
-                Layout.preferredWidth: Math.max(90, implicitWidth)
+                Layout.fillWidth: true
+                Layout.preferredWidth: 1
                 model: root.controller.neighbourChoices
                 currentIndex: Math.max(0, model.indexOf(root.controller.neighbours))
                 Component.onCompleted: if (root.controller.neighbours === 0) currentIndex = count - 1
@@ -137,6 +147,9 @@ Pane {
                 Layout.preferredHeight: root.touchTarget
                 Layout.fillWidth: true
                 Layout.preferredWidth: 1
+                // Material's spin box is as wide as 1000000 needs: let the column decide, so its
+                // "+" stays inside the panel.
+                Layout.minimumWidth: root.touchTarget * 3
                 from: 0
                 to: 1000000
                 editable: true
@@ -171,7 +184,8 @@ Pane {
             Label {
                 objectName: "statusLabel"
                 Layout.fillWidth: true
-                elide: Text.ElideRight
+                // Wrapped, not cut: "1559 regions, threshold 0.27" is the answer the user waits for.
+                wrapMode: Text.Wrap
                 color: root.textColor
                 // While measuring: the running step ("Labelling"); then what the run found.
                 text: root.task ? (root.busy ? root.task.progressText : root.task.status) : ""
@@ -186,23 +200,46 @@ Pane {
             text: root.task ? root.task.error : ""
         }
 
-        // --- filters ---
-        TextField {
-            id: expressionField
-            objectName: "expressionField"
+        // --- filters: applied a moment after typing stops, or at once by Apply / Enter ---
+        RowLayout {
             Layout.fillWidth: true
-            Layout.preferredHeight: root.touchTarget
-            enabled: root.hasResult
-            placeholderText: qsTr("Filter, e.g. area < 1000 and perimeter > 200")
-            onAccepted: root.table.expression = text
-            onEditingFinished: root.table.expression = text
-            // Follow expressions set elsewhere (Clear filters, a restored session) unless typing.
-            Connections {
-                target: root.table
-                function onFilterChanged() {
-                    if (!expressionField.activeFocus)
-                        expressionField.text = root.table.expression
+            TextField {
+                id: expressionField
+                objectName: "expressionField"
+                Layout.fillWidth: true
+                Layout.preferredWidth: 1
+                Layout.preferredHeight: root.touchTarget
+                enabled: root.hasResult
+                placeholderText: qsTr("Filter, e.g. area < 1000 and perimeter > 200")
+                function apply() {
+                    filterTimer.stop()
+                    if (root.table && root.table.expression !== text)
+                        root.table.expression = text
                 }
+                onTextEdited: filterTimer.restart()
+                onAccepted: apply()
+                onEditingFinished: apply()
+                // Follow expressions set elsewhere (Clear filters, a restored session) unless typing.
+                Connections {
+                    target: root.table
+                    function onFilterChanged() {
+                        if (!expressionField.activeFocus)
+                            expressionField.text = root.table.expression
+                    }
+                }
+                Timer {
+                    id: filterTimer
+                    objectName: "filterTimer"
+                    interval: 400
+                    onTriggered: expressionField.apply()
+                }
+            }
+            Button {
+                objectName: "applyFilterButton"
+                text: qsTr("Apply")
+                Layout.preferredHeight: root.touchTarget
+                enabled: root.hasResult && root.table && expressionField.text !== root.table.expression
+                onClicked: expressionField.apply()
             }
         }
         Label {
@@ -214,7 +251,7 @@ Pane {
             text: root.table ? root.table.filterError : ""
         }
 
-        // --- colour by a column, with its colour bar ---
+        // --- colour by a column, with its colour bar and its two ends below it ---
         RowLayout {
             Layout.fillWidth: true
             visible: root.hasResult
@@ -222,54 +259,61 @@ Pane {
             ComboBox {
                 id: colourBox
                 objectName: "colourBox"
+                Layout.fillWidth: true
                 Layout.preferredHeight: root.touchTarget
-                Layout.preferredWidth: 150
                 model: root.table ? root.table.allColumns : []
                 currentIndex: root.table ? root.indexIn(root.table.allColumns, root.controller.colourColumn) : -1
                 onActivated: index => root.controller.colourColumn = model[index]
             }
-            ColumnLayout {
+        }
+        ColumnLayout {
+            Layout.fillWidth: true
+            visible: root.hasResult
+            spacing: 0
+            Rectangle {
+                objectName: "colourBar"
                 Layout.fillWidth: true
-                spacing: 0
-                Rectangle {
-                    objectName: "colourBar"
-                    Layout.fillWidth: true
-                    Layout.preferredHeight: 14
-                    radius: 2
-                    gradient: Gradient {
-                        orientation: Gradient.Horizontal
-                        GradientStop { position: 0.0; color: root.plasmaStops[0] }
-                        GradientStop { position: 0.25; color: root.plasmaStops[1] }
-                        GradientStop { position: 0.5; color: root.plasmaStops[2] }
-                        GradientStop { position: 0.75; color: root.plasmaStops[3] }
-                        GradientStop { position: 1.0; color: root.plasmaStops[4] }
-                    }
+                Layout.preferredHeight: 14
+                radius: 2
+                gradient: Gradient {
+                    orientation: Gradient.Horizontal
+                    GradientStop { position: 0.0; color: root.plasmaStops[0] }
+                    GradientStop { position: 0.25; color: root.plasmaStops[1] }
+                    GradientStop { position: 0.5; color: root.plasmaStops[2] }
+                    GradientStop { position: 0.75; color: root.plasmaStops[3] }
+                    GradientStop { position: 1.0; color: root.plasmaStops[4] }
                 }
-                RowLayout {
-                    Layout.fillWidth: true
-                    Label { text: root.format(root.controller.colourMin); color: root.textColor; font.pixelSize: 11 }
-                    Item { Layout.fillWidth: true }
-                    Label { text: root.format(root.controller.colourMax); color: root.textColor; font.pixelSize: 11 }
-                }
+            }
+            RowLayout {
+                Layout.fillWidth: true
+                Label { objectName: "colourMinLabel"; text: root.format(root.controller.colourMin); color: root.textColor; font.pixelSize: 11 }
+                Item { Layout.fillWidth: true }
+                Label { objectName: "colourMaxLabel"; text: root.format(root.controller.colourMax); color: root.textColor; font.pixelSize: 11 }
             }
         }
 
+        Label {
+            objectName: "rowCountLabel"
+            Layout.fillWidth: true
+            visible: root.hasResult
+            color: root.textColor
+            text: root.table ? qsTr("%1 of %2 regions").arg(root.table.shownRows).arg(root.table.totalRows) : ""
+        }
         RowLayout {
             Layout.fillWidth: true
             visible: root.hasResult
-            Label {
-                objectName: "rowCountLabel"
-                Layout.fillWidth: true
-                color: root.textColor
-                text: root.table ? qsTr("%1 of %2 regions").arg(root.table.shownRows).arg(root.table.totalRows) : ""
-            }
             Button {
                 text: qsTr("Columns")
+                Layout.fillWidth: true
+                Layout.preferredWidth: 1
                 Layout.preferredHeight: root.touchTarget
                 onClicked: columnsPopup.open()
             }
             Button {
+                objectName: "clearFiltersButton"
                 text: qsTr("Clear filters")
+                Layout.fillWidth: true
+                Layout.preferredWidth: 1
                 Layout.preferredHeight: root.touchTarget
                 onClicked: root.table.clearFilters()
             }
@@ -332,6 +376,13 @@ Pane {
                         placeholderText: qsTr("filter")
                         text: root.table ? root.table.columnFilter(modelData) : ""
                         onEditingFinished: root.table.setColumnFilter(modelData, text)
+                        // As the expression: applied a moment after typing stops.
+                        onTextEdited: cellTimer.restart()
+                        Timer {
+                            id: cellTimer
+                            interval: 400
+                            onTriggered: root.table.setColumnFilter(filterField.modelData, filterField.text)
+                        }
                         Connections {
                             target: root.table
                             function onFilterChanged() {
@@ -349,6 +400,8 @@ Pane {
             Layout.fillWidth: true
             Layout.fillHeight: true
             Layout.minimumHeight: 160
+            // Up to about eight rows before the panel scrolls; more room, more rows.
+            Layout.preferredHeight: Math.max(160, Math.min(contentHeight + 2, 300))
             visible: root.hasResult
             clip: true
             model: root.table
@@ -387,6 +440,11 @@ Pane {
             }
         }
 
+        Item {
+            visible: !root.hasResult
+            Layout.fillHeight: true
+        }
+
         // --- the selected region ---
         Label {
             objectName: "selectionLabel"
@@ -397,7 +455,7 @@ Pane {
             readonly property var props: root.controller.selectedProperties
             text: root.controller && root.controller.selectedLabel > 0
                   ? qsTr("Region %1: area %2, perimeter %3, eccentricity %4, mean intensity %5")
-                    .arg(props["label"]).arg(props["area"]).arg(props["perimeter"] !== undefined ? props["perimeter"] : props["surface_area_mm2"])
+                    .arg(props["label"]).arg(props["area"] + (root.document.is2d ? " px" : " voxels") + root.physicalArea(props)).arg(props["perimeter"] !== undefined ? props["perimeter"] : props["surface_area_mm2"])
                     .arg(props["eccentricity"] !== undefined ? props["eccentricity"] : "–").arg(props["mean_intensity"])
                   : qsTr("Tap a row, or a region on the image.")
         }
@@ -426,27 +484,30 @@ Pane {
                 onClicked: root.document.undo()
             }
             Button {
+                objectName: "exportCsvButton"
                 text: qsTr("Export CSV")
                 Layout.fillWidth: true
                 Layout.preferredWidth: 1
                 Layout.preferredHeight: root.touchTarget
                 onClicked: {
                     saveDialog.kind = "csv"
-                    saveDialog.nameFilters = [qsTr("CSV (*.csv)")]
-                    saveDialog.selectedFile = "regions.csv"
+                    saveDialog.hint = qsTr("CSV (*.csv)")
+                    saveDialog.folder = root.document.imageFolder
+                    saveDialog.fileName = "regions.csv"
                     saveDialog.open()
                 }
             }
             Button {
+                objectName: "exportLabelsButton"
                 text: qsTr("Export labels")
                 Layout.fillWidth: true
                 Layout.preferredWidth: 1
                 Layout.preferredHeight: root.touchTarget
                 onClicked: {
                     saveDialog.kind = "labels"
-                    saveDialog.selectedFile = root.document.dims.z <= 1 ? "regions.png" : "regions.nii.gz"
-                    saveDialog.nameFilters = root.document && root.document.dims.z <= 1
-                            ? [qsTr("PNG (*.png)"), qsTr("NIfTI (*.nii.gz *.nii)")] : [qsTr("NIfTI (*.nii.gz *.nii)")]
+                    saveDialog.folder = root.document.imageFolder
+                    saveDialog.fileName = root.document.dims.z <= 1 ? "regions.png" : "regions.nii.gz"
+                    saveDialog.hint = root.document.dims.z <= 1 ? qsTr("PNG (*.png) or NIfTI (*.nii.gz)") : qsTr("NIfTI (*.nii.gz)")
                     saveDialog.open()
                 }
             }
@@ -477,11 +538,10 @@ Pane {
         }
     }
 
-    FileDialog {
+    SaveDialog {
         id: saveDialog
+        objectName: "exportDialog"
         property string kind: "csv"
-        fileMode: FileDialog.SaveFile
-        acceptLabel: qsTr("Save")
         title: kind === "csv" ? qsTr("Export the table") : qsTr("Export the labels")
         onAccepted: {
             const path = selectedFile.toString()

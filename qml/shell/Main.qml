@@ -270,16 +270,18 @@ ApplicationWindow {
                 widest = Math.max(widest, itemAt(i) ? itemAt(i).implicitWidth : 0)
             return Math.max(200, widest + leftPadding + rightPadding)
         }
-        // Window centre / width in HU, as radiology departments use them.
-        MenuItem { text: qsTr("Lung  (L \u2212600, W 1500)"); onTriggered: window.applyPreset(-600, 1500) }
-        MenuItem { text: qsTr("Mediastinum  (L 40, W 400)"); onTriggered: window.applyPreset(40, 400) }
-        MenuItem { text: qsTr("Bone  (L 400, W 1800)"); onTriggered: window.applyPreset(400, 1800) }
-        MenuItem { text: qsTr("Brain  (L 40, W 80)"); onTriggered: window.applyPreset(40, 80) }
-        MenuSeparator {}
-        MenuItem {
-            text: qsTr("Full range")
-            onTriggered: window.applyPreset((document.minValue + document.maxValue) / 2,
-                                            Math.max(1, document.maxValue - document.minValue))
+        // What fits the data: radiology's HU windows for CT only, percentiles and the full
+        // range for every image (an MR or a micrograph has no Hounsfield scale).
+        Instantiator {
+            model: window.document.windowPresets
+            delegate: MenuItem {
+                required property var modelData
+                objectName: "presetItem_" + modelData.id
+                text: modelData.title
+                onTriggered: window.applyPreset(modelData.center, modelData.width)
+            }
+            onObjectAdded: (index, object) => presetMenu.insertItem(index, object)
+            onObjectRemoved: (index, object) => presetMenu.removeItem(object)
         }
     }
 
@@ -630,16 +632,39 @@ ApplicationWindow {
                 height: 1
                 color: Theme.divider
             }
-            Loader {
-                id: panelLoader
-                objectName: "pluginPanelLoader"
+            // Every panel scrolls when it is taller than the room the drawer gives it, so its
+            // last actions stay reachable on a short screen; panels lay out at the drawer's
+            // width (never wider) and fill its height when they are shorter.
+            Flickable {
+                id: panelScroll
+                objectName: "pluginPanelScroll"
                 visible: !(window.portrait && window.sheetCollapsed)
                 Layout.fillWidth: true
                 Layout.fillHeight: true
                 Layout.margins: Theme.spacing
-                onStatusChanged: {
-                    if (status === Loader.Error)
-                        window.errorText = qsTr("The panel of \u201c%1\u201d failed to load (see the log).").arg(window.activePluginName)
+                clip: true
+                contentWidth: width
+                contentHeight: panelLoader.height
+                flickableDirection: Flickable.VerticalFlick
+                boundsBehavior: Flickable.StopAtBounds
+                // Only a panel that overflows takes drags: a fitting one keeps its own gestures.
+                interactive: contentHeight > height + 1
+                // Always shown while the panel overflows: it says there is more below.
+                ScrollBar.vertical: ScrollBar {
+                    id: panelScrollBar
+                    objectName: "pluginPanelScrollBar"
+                    policy: panelScroll.interactive ? ScrollBar.AlwaysOn : ScrollBar.AlwaysOff
+                }
+                Loader {
+                    id: panelLoader
+                    objectName: "pluginPanelLoader"
+                    // Beside the scroll bar, not under it.
+                    width: panelScroll.width - (panelScroll.interactive ? panelScrollBar.width : 0)
+                    height: Math.max(panelScroll.height, item ? item.implicitHeight : 0)
+                    onStatusChanged: {
+                        if (status === Loader.Error)
+                            window.errorText = qsTr("The panel of \u201c%1\u201d failed to load (see the log).").arg(window.activePluginName)
+                    }
                 }
             }
         }

@@ -27,7 +27,9 @@ Item {
     // A name filled in, so Save works at once: the session's own, else "session.carina".
     function openSaveDialog() {
         const current = root.session.sessionPath
-        saveDialog.selectedFile = current.length > 0 ? "file://" + current : "session.carina"
+        const slash = current.lastIndexOf("/")
+        saveDialog.folder = slash > 0 ? "file://" + current.substring(0, slash) : root.document.imageFolder
+        saveDialog.fileName = slash >= 0 ? current.substring(slash + 1) : "session.carina"
         saveDialog.open()
     }
     function openSessionDialog() {
@@ -59,7 +61,8 @@ Item {
                 enabled: !root.session.busy
                 onTriggered: {
                     root.exportLayer = index
-                    exportDialog.selectedFile = root.document.layerName(index).replace(/[\\/:*?"<>|]/g, "_") + ".nii.gz"
+                    exportDialog.folder = root.document.imageFolder
+                    exportDialog.fileName = root.document.layerName(index).replace(/[\\/:*?"<>|]/g, "_") + ".nii.gz"
                     exportDialog.open()
                 }
             }
@@ -123,14 +126,15 @@ Item {
         }
     }
 
-    FileDialog {
+    SaveDialog {
         id: saveDialog
-        acceptLabel: qsTr("Save")
+        objectName: "saveSessionDialog"
         title: qsTr("Save session")
-        fileMode: FileDialog.SaveFile
-        defaultSuffix: "carina"
-        nameFilters: [qsTr("Carina sessions (*.carina)")]
-        onAccepted: root.session.saveSession(selectedFile, anonymiseBox.checked)
+        hint: qsTr("Carina session (*.carina)")
+        onAccepted: {
+            const file = selectedFile.toString()
+            root.session.saveSession(file.endsWith(".carina") ? file : file + ".carina", anonymiseBox.checked)
+        }
         onRejected: root.saveDialogCanceled()
     }
     FileDialog {
@@ -139,14 +143,15 @@ Item {
         nameFilters: [qsTr("Carina sessions (*.carina)"), qsTr("All files (*)")]
         onAccepted: root.session.openSession(selectedFile)
     }
-    FileDialog {
+    SaveDialog {
         id: exportDialog
-        acceptLabel: qsTr("Save")
+        objectName: "exportLayerDialog"
         title: qsTr("Export label layer")
-        fileMode: FileDialog.SaveFile
-        defaultSuffix: "nii.gz"
-        nameFilters: [qsTr("NIfTI (*.nii.gz *.nii)")]
-        onAccepted: root.session.exportLabels(root.exportLayer, selectedFile)
+        hint: qsTr("NIfTI (*.nii.gz or *.nii)")
+        onAccepted: {
+            const file = selectedFile.toString()
+            root.session.exportLabels(root.exportLayer, /\.nii(\.gz)?$/.test(file) ? file : file + ".nii.gz")
+        }
     }
     FileDialog {
         id: importDialog

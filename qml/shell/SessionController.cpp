@@ -4,6 +4,7 @@
 
 #include "AppController.h"
 
+#include <carina/PixelSize.h>
 #include <carina/io/DicomSeries.h>
 #include <carina/io/IoError.h>
 #include <carina/io/LabelNifti.h>
@@ -182,6 +183,7 @@ io::Session SessionController::snapshot(bool encodeLabels) const
     s.image.path = image.info().sourcePath;
     s.image.description = image.info().description;
     s.image.modality = image.info().modality;
+    s.image.lengthUnit = image.info().lengthUnit;
     s.image.geometry = image.geometry();
     if (m_fingerprintStudy == m_document->studyId())
         s.image.fingerprint = m_fingerprint.toStdString();
@@ -394,6 +396,14 @@ void SessionController::cancelPendingSession()
 void SessionController::apply(Loaded &loaded, const QString &sessionPath)
 {
     io::Session &s = *loaded.session;
+    // An image file without a pixel size comes back with the one the user gave it.
+    if (loaded.volume.info().lengthUnit == "px" && millimetresPer(s.image.lengthUnit) > 0.0
+        && s.image.geometry.dims == loaded.volume.dims()) {
+        ImageGeometry g = loaded.volume.geometry();
+        g.spacing = s.image.geometry.spacing;
+        loaded.volume.setGeometry(g);
+        loaded.volume.info().lengthUnit = s.image.lengthUnit;
+    }
     if (!s.image.geometry.sameGrid(loaded.volume.geometry(), 0.01)) {
         setError(tr("%1: the image's grid changed since the session was saved; its layers would not line up.")
                      .arg(QDir::toNativeSeparators(loaded.imagePath)));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // SPDX-FileCopyrightText: Carina contributors
 import QtQuick
+import QtQuick.Controls
 import QtQuick.Layouts
 import Carina.Shell
 import Carina.Controls
@@ -28,6 +29,20 @@ Rectangle {
         // LPS with the patient side spelled out: negative L is right, negative P anterior.
         return Format.side(p.x, "L", "R") + "  " + Format.side(p.y, "P", "A") + "  " + Format.side(p.z, "S", "I") + " mm"
     }
+    // A 2D image has no patient: the point as x, y from its top-left corner in its unit.
+    function formatPlane(info) {
+        const unit = root.document.lengthUnit
+        const mmPer = unit === "um" ? 1e-3 : unit === "nm" ? 1e-6 : unit === "mm" ? 1 : 0
+        if (mmPer === 0)
+            return ""
+        const symbol = unit === "um" ? "\u00b5m" : unit
+        const s = root.document.spacing
+        return "x " + Format.number(info.index.x * s.x / mmPer) + "  y " + Format.number(info.index.y * s.y / mmPer) + " " + symbol
+    }
+    readonly property bool flat: document !== null && document.hasImage && document.is2d
+    // Whether the line describes the point under the pointer (else the crosshair, which the
+    // slice headers show too).
+    readonly property bool underPointer: probe !== null && probe !== undefined && probe.inside === true
 
     // Under the pointer when it is over an image, else at the crosshair.
     readonly property var shown: {
@@ -58,6 +73,17 @@ Rectangle {
         spacing: Theme.spacing * 2
 
         Text {
+            // Which point the line describes: the slice headers always show the crosshair's.
+            objectName: "statusPointKind"
+            visible: root.shown !== null
+            text: root.underPointer ? "\u2196" : "\u2316"
+            color: Theme.textDim
+            font.pixelSize: Theme.fontNormal
+            ToolTip.visible: kindHover.hovered
+            ToolTip.text: root.underPointer ? qsTr("Under the pointer") : qsTr("At the crosshair")
+            HoverHandler { id: kindHover }
+        }
+        Text {
             objectName: "statusValue"
             text: root.document && root.document.hasImage ? root.formatValue(root.shown) : qsTr("No image")
             color: Theme.text
@@ -67,25 +93,96 @@ Rectangle {
             Layout.minimumWidth: 110
         }
         Text {
-            visible: root.shown !== null
-            text: root.shown ? root.formatLps(root.shown.lps) : ""
+            objectName: "statusPosition"
+            visible: root.shown !== null && text.length > 0
+            text: !root.shown ? "" : root.flat ? root.formatPlane(root.shown) : root.formatLps(root.shown.lps)
             color: Theme.textDim
             font.pixelSize: Theme.fontSmall + 1
             font.family: Theme.monoFamily
         }
         Text {
             visible: root.shown !== null
-            text: root.shown ? "[" + root.shown.index.x + ", " + root.shown.index.y + ", " + root.shown.index.z + "]" : ""
+            text: !root.shown ? "" : root.flat ? "[" + root.shown.index.x + ", " + root.shown.index.y + "] px"
+                                            : "[" + root.shown.index.x + ", " + root.shown.index.y + ", " + root.shown.index.z + "]"
             color: Theme.textDim
             font.pixelSize: Theme.fontSmall + 1
             font.family: Theme.monoFamily
         }
         Text {
+            objectName: "statusWindow"
             visible: root.document && root.document.hasImage
-            text: root.document ? "W " + Math.round(root.document.windowWidth) + "  L " + Math.round(root.document.windowCenter) : ""
+            text: root.document ? qsTr("Level %1  Width %2").arg(Format.number(root.document.windowCenter)).arg(Format.number(root.document.windowWidth)) : ""
             color: Theme.textDim
             font.pixelSize: Theme.fontSmall + 1
             font.family: Theme.monoFamily
+        }
+        // The pixel size of a 2D (or uncalibrated) image, and where to set it.
+        AbstractButton {
+            id: pixelSizeButton
+            objectName: "pixelSizeButton"
+            visible: root.document && root.document.hasImage && (root.flat || root.document.lengthUnit !== "mm")
+            Layout.fillHeight: true
+            implicitWidth: pixelSizeText.implicitWidth + 8
+            contentItem: Text {
+                id: pixelSizeText
+                text: root.document && root.document.pixelSizeText.length > 0
+                      ? qsTr("Pixel %1").arg(root.document.pixelSizeText) : qsTr("Set pixel size\u2026")
+                color: Theme.accent
+                font.pixelSize: Theme.fontSmall + 1
+                font.underline: pixelSizeButton.hovered
+                verticalAlignment: Text.AlignVCenter
+            }
+            onClicked: {
+                pixelSizeField.text = root.document.pixelSizeText
+                pixelSizeError.text = ""
+                pixelSizePopup.open()
+            }
+            Popup {
+                id: pixelSizePopup
+                objectName: "pixelSizePopup"
+                y: -height - 4
+                padding: Theme.spacing
+                modal: true
+                focus: true
+                onOpened: pixelSizeField.forceActiveFocus()
+                function apply() {
+                    const problem = root.document.setPixelSize(pixelSizeField.text)
+                    pixelSizeError.text = problem
+                    if (problem.length === 0)
+                        close()
+                }
+                ColumnLayout {
+                    spacing: Theme.spacing
+                    Label {
+                        text: qsTr("Pixel size, with its unit (e.g. 0.65 \u00b5m, 650 nm, 0.5 mm)")
+                    }
+                    RowLayout {
+                        TextField {
+                            id: pixelSizeField
+                            objectName: "pixelSizeField"
+                            Layout.preferredWidth: 180
+                            Layout.preferredHeight: Theme.touchTarget
+                            placeholderText: "0.65 \u00b5m"
+                            onAccepted: pixelSizePopup.apply()
+                        }
+                        Button {
+                            objectName: "pixelSizeApply"
+                            text: qsTr("Set")
+                            highlighted: true
+                            Layout.preferredHeight: Theme.touchTarget
+                            onClicked: pixelSizePopup.apply()
+                        }
+                    }
+                    Label {
+                        id: pixelSizeError
+                        objectName: "pixelSizeError"
+                        visible: text.length > 0
+                        color: Theme.error
+                        Layout.maximumWidth: 360
+                        wrapMode: Text.Wrap
+                    }
+                }
+            }
         }
         Text {
             // Takes what the line leaves and gives way first: on an upright tablet it is cut

@@ -18,6 +18,10 @@ Item {
     // Index of the big view in the focus layout: 0 axial, 1 coronal, 2 sagittal, 3 3D.
     property int focusIndex: 0
     property bool windowMode: false
+    // Magnified pixels smoothed (true) or drawn as blocks (the default).
+    property bool smoothPixels: false
+    // A 2D image: one view of it; the 3D view beside it only in the grid layout.
+    readonly property bool flat: document !== null && document.hasImage && document.is2d
     // The drawing tools every slice view forwards its strokes to (null: no drawing).
     property AnnotationController annotation: null
     readonly property bool portrait: height > width
@@ -47,6 +51,19 @@ Item {
     // Geometry of view `index` in the current layout.
     function cell(index) {
         const g = gap
+        if (flat) {
+            // The image alone, or beside (portrait: above) the 3D view in the grid layout.
+            if (layoutMode !== ViewArea.Layout.Grid)
+                return index === 0 ? Qt.rect(0, 0, width, height) : Qt.rect(0, 0, 0, 0)
+            if (index !== 0 && index !== 3)
+                return Qt.rect(0, 0, 0, 0)
+            if (portrait) {
+                const h = (height - g) / 2
+                return Qt.rect(0, index === 0 ? 0 : h + g, width, h)
+            }
+            const w = (width - g) / 2
+            return Qt.rect(index === 0 ? 0 : w + g, 0, w, height)
+        }
         if (!focusLayout) {
             const w = (width - g) / 2
             const h = (height - g) / 2
@@ -88,6 +105,8 @@ Item {
         maximised: root.focusLayout && root.focusIndex === 0
         onProbed: (info) => root.probed(info)
         onMaximiseToggled: root.toggleFocus(0)
+        smoothPixels: root.smoothPixels
+        onSmoothPixelsToggled: root.smoothPixels = !root.smoothPixels
     }
     SlicePane {
         id: coronal
@@ -101,6 +120,9 @@ Item {
         maximised: root.focusLayout && root.focusIndex === 1
         onProbed: (info) => root.probed(info)
         onMaximiseToggled: root.toggleFocus(1)
+        smoothPixels: root.smoothPixels
+        onSmoothPixelsToggled: root.smoothPixels = !root.smoothPixels
+        visible: !root.flat
     }
     SlicePane {
         id: sagittal
@@ -114,12 +136,16 @@ Item {
         maximised: root.focusLayout && root.focusIndex === 2
         onProbed: (info) => root.probed(info)
         onMaximiseToggled: root.toggleFocus(2)
+        smoothPixels: root.smoothPixels
+        onSmoothPixelsToggled: root.smoothPixels = !root.smoothPixels
+        visible: !root.flat
     }
     Item {
         id: view3dCell
         objectName: "view3dPane"
         readonly property rect r: root.cell(3)
         x: r.x; y: r.y; width: r.width; height: r.height
+        visible: !root.flat || root.layoutMode === ViewArea.Layout.Grid
         clip: true
 
         View3D {

@@ -18,14 +18,19 @@ Item {
     property int plane: SliceView.Axial
     property bool windowMode: false
     property bool maximised: false
+    // Magnified pixels smoothed instead of drawn as blocks (one setting for every view).
+    property bool smoothPixels: false
     property AnnotationController annotation: null
     readonly property bool drawing: annotation !== null && annotation.drawing && hasImage
     readonly property alias view: view
     readonly property bool hasImage: document !== null && document.hasImage
+    // A photo or micrograph: no patient directions, slice numbers or positions along a normal.
+    readonly property bool flat: hasImage && document.is2d
 
     // What lies under the pointer (SliceView.probe), for the status line.
     signal probed(var info)
     signal maximiseToggled()
+    signal smoothPixelsToggled()
 
     function planeColour() {
         return Theme.planeColour(plane)
@@ -44,6 +49,7 @@ Item {
         anchors.fill: parent
         document: root.document
         plane: root.plane
+        smoothPixels: root.smoothPixels
     }
 
     StrokeOverlay {
@@ -98,9 +104,9 @@ Item {
         }
     }
 
-    // Patient directions at the edges.
+    // Patient directions at the edges (a 2D image has none).
     Repeater {
-        model: root.hasImage ? view.edgeLabels : []
+        model: root.hasImage && !root.flat ? view.edgeLabels : []
         delegate: Text {
             required property int index
             required property string modelData
@@ -135,7 +141,7 @@ Item {
             Text {
                 id: planeText
                 anchors.centerIn: parent
-                text: view.planeName
+                text: root.flat ? qsTr("Image") : view.planeName
                 color: root.planeColour()
                 font.pixelSize: Theme.fontSmall
                 font.bold: true
@@ -143,7 +149,7 @@ Item {
         }
         Text {
             anchors.verticalCenter: parent.verticalCenter
-            visible: root.hasImage
+            visible: root.hasImage && !root.flat
             text: (view.sliceIndex + 1) + " / " + view.sliceCount + "   "
                   // The slice's position with its side, as the status bar writes it ("I 165.5").
                   + (root.plane === SliceView.Axial ? Format.side(view.slicePositionMm, "S", "I")
@@ -157,15 +163,41 @@ Item {
         }
     }
 
-    Text {
+    // The zoom, readable on any image (light on a dark plate), and how magnified pixels are
+    // drawn: as blocks once one covers several screen pixels, or smoothed.
+    Row {
+        objectName: "zoomBadge"
         anchors.right: parent.right
         anchors.bottom: parent.bottom
         anchors.margins: 6
         anchors.rightMargin: Theme.touchTarget + 6
-        visible: root.hasImage && (Math.abs(view.zoom - 1) > 0.01)
-        text: Math.round(view.zoom * 100) + " %"
-        color: Theme.textDim
-        font.pixelSize: Theme.fontSmall
+        spacing: 4
+        visible: root.hasImage && (Math.abs(view.zoom - 1) > 0.01 || view.pixelsMagnified)
+        Rectangle {
+            anchors.verticalCenter: parent.verticalCenter
+            width: zoomText.implicitWidth + 12
+            height: zoomText.implicitHeight + 6
+            radius: 3
+            color: Qt.rgba(0, 0, 0, 0.6)
+            Text {
+                id: zoomText
+                objectName: "zoomLabel"
+                anchors.centerIn: parent
+                text: Math.round(view.zoom * 100) + " %"
+                color: Theme.textOnImage
+                font.pixelSize: Theme.fontSmall
+                font.bold: true
+            }
+        }
+        TouchButton {
+            objectName: "smoothButton"
+            visible: view.pixelsMagnified
+            glyph: view.smoothPixels ? "\u25cc" : "\u25a6"
+            tip: view.smoothPixels ? qsTr("Smoothed: tap to show each pixel as a block")
+                                   : qsTr("Pixels as blocks: tap to smooth them")
+            opacity: 0.85
+            onClicked: root.smoothPixelsToggled()
+        }
     }
 
     // Gestures. Handlers take the pointer in this order: two fingers pinch, one finger drags

@@ -34,6 +34,13 @@ constexpr double kMaxZoom = 40.0;
 SliceView::SliceView(QQuickItem *parent) : QQuickItem(parent)
 {
     setFlag(ItemHasContents, true);
+    // Zoom, pan and size all come through viewChanged: say when that changed the filtering.
+    connect(this, &SliceView::viewChanged, this, [this] {
+        if (nearestFiltering() != m_lastNearest) {
+            m_lastNearest = nearestFiltering();
+            emit filteringChanged();
+        }
+    });
 }
 
 SliceView::~SliceView() = default;
@@ -75,6 +82,25 @@ void SliceView::setZoom(double zoom)
     emit viewChanged();
     emit crosshairChanged();
     update();
+}
+
+void SliceView::setSmoothPixels(bool smooth)
+{
+    if (smooth == m_smoothPixels)
+        return;
+    m_smoothPixels = smooth;
+    m_lastNearest = nearestFiltering();
+    emit smoothPixelsChanged();
+    emit filteringChanged();
+    update();
+}
+
+bool SliceView::pixelsMagnified() const
+{
+    if (m_mapping.width <= 0 || m_mapping.height <= 0)
+        return false;
+    const QRectF r = imageRect();
+    return std::min(r.width() / m_mapping.width, r.height() / m_mapping.height) >= kBlockPixels;
 }
 
 void SliceView::setPan(const QPointF &pan)
@@ -374,8 +400,10 @@ QSGNode *SliceView::updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *)
         node->setTexture(window()->createTextureFromImage(m_frame));
         m_textureDirty = false;
     }
-    // Smooth when magnified: a reading room expects interpolated slices, not blocks.
-    node->setFiltering(QSGTexture::Linear);
+    // Bilinear while an image pixel covers less than a couple of screen pixels (minified or
+    // near fit, where blocks would alias); beyond that blocks, so pixels can be told apart and
+    // counted, unless the user asked for smoothing.
+    node->setFiltering(nearestFiltering() ? QSGTexture::Nearest : QSGTexture::Linear);
     node->setRect(imageRect());
     return node;
 }

@@ -40,6 +40,12 @@ class SliceView : public QQuickItem
     Q_PROPERTY(QString planeName READ planeName NOTIFY planeChanged)
     /// Patient directions at the left, right, top and bottom edges ("R", "L", "A", "P", ...).
     Q_PROPERTY(QStringList edgeLabels READ edgeLabels NOTIFY sliceChanged)
+    /// Magnified pixels drawn smoothed (bilinear) instead of as blocks; default false.
+    Q_PROPERTY(bool smoothPixels READ smoothPixels WRITE setSmoothPixels NOTIFY smoothPixelsChanged)
+    /// One image pixel covers at least kBlockPixels item pixels: blocks are drawn unless smoothPixels.
+    Q_PROPERTY(bool pixelsMagnified READ pixelsMagnified NOTIFY viewChanged)
+    /// What the texture is drawn with now: true for nearest neighbour (blocks), false for bilinear.
+    Q_PROPERTY(bool nearestFiltering READ nearestFiltering NOTIFY filteringChanged)
     /// How many times the slice was rendered (tests check that paging re-renders, panning not).
     Q_PROPERTY(int renderCount READ renderCount NOTIFY rendered)
     Q_PROPERTY(double lastRenderMs READ lastRenderMs NOTIFY rendered)
@@ -67,6 +73,12 @@ public:
     double slicePositionMm() const;
     QString planeName() const;
     QStringList edgeLabels() const;
+    bool smoothPixels() const { return m_smoothPixels; }
+    void setSmoothPixels(bool smooth);
+    bool pixelsMagnified() const;
+    bool nearestFiltering() const { return pixelsMagnified() && !m_smoothPixels; }
+    /// Item pixels one image pixel must cover before it is drawn as a block.
+    static constexpr double kBlockPixels = 2.0;
     int renderCount() const { return m_renderCount; }
     double lastRenderMs() const { return m_lastRenderMs; }
 
@@ -93,6 +105,8 @@ signals:
     void crosshairChanged();
     void sliceChanged();
     void rendered();
+    void smoothPixelsChanged();
+    void filteringChanged();
 
 protected:
     QSGNode *updatePaintNode(QSGNode *oldNode, UpdatePaintNodeData *data) override;
@@ -120,6 +134,8 @@ private:
     bool m_renderPending = false;
     bool m_textureDirty = false;
     int m_renderCount = 0;
+    bool m_smoothPixels = false;
+    bool m_lastNearest = false;
     double m_lastRenderMs = 0.0;
 };
 

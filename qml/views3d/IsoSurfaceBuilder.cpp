@@ -4,6 +4,7 @@
 
 #include <carina/Document.h>
 #include <carina/algo/MarchingCubes.h>
+#include <carina/algo/Threshold.h>
 
 #include <QElapsedTimer>
 #include <QFuture>
@@ -78,6 +79,11 @@ void IsoSurfaceBuilder::onImageChanged()
 {
     // The surface is of the displayed voxels: any change of them makes a running one stale.
     m_task.invalidate();
+    m_dataIsoValue = 0.0;
+    if (m_document && m_document->hasImage() && !isCt(m_document->image())) {
+        const double otsu = algo::sampledOtsuThreshold(m_document->image());
+        m_dataIsoValue = std::isfinite(otsu) ? otsu : 0.5 * (m_document->minValue() + m_document->maxValue());
+    }
     setIsoValue(defaultIsoValue());
     m_hasSurface = hasSurface();
     emit hasSurfaceChanged();
@@ -89,8 +95,10 @@ double IsoSurfaceBuilder::defaultIsoValue() const
     if (!m_document || !m_document->hasImage())
         return 300.0;
     if (isCt(m_document->image()))
-        return 300.0;
-    return 0.5 * (m_document->minValue() + m_document->maxValue());
+        return 300.0; // bone in HU
+    // Anything else: a level from the data (Otsu's between background and objects), never a
+    // fixed number that may lie outside the image's range.
+    return m_dataIsoValue;
 }
 
 double IsoSurfaceBuilder::minValue() const

@@ -90,6 +90,7 @@ private:
 
     QPointer<Document> m_document;
     double m_isoValue = 300.0;
+    double m_dataIsoValue = 0.0; ///< Otsu's level of a non-CT image, set on each image change
     int m_step = 2;
     double m_opacity = 1.0;
     bool m_hasSurface = false;

@@ -35,7 +35,9 @@ Item {
     /// Fits the scene (the image box, or the meshes without an image) and looks from the front.
     function resetView() {
         azimuth = 0
-        elevation = 0
+        // A 2D image faces the camera as the slice view shows it (columns to the right, rows
+        // down): seen from below its plane, not edge-on from the front.
+        elevation = root.document && root.document.hasImage && root.document.is2d ? -89 : 0
         target = meshModel.center
         const vfov = fieldOfView * Math.PI / 180
         const aspect = width > 0 && height > 0 ? width / height : 1
@@ -211,9 +213,9 @@ Item {
         }
     }
 
-    // Patient directions at the edges (R/L, A/P, S/I), as in the slice views.
+    // Patient directions at the edges (R/L, A/P, S/I), as in the slice views; a 2D image has none.
     Repeater {
-        model: [
+        model: root.document && root.document.hasImage && root.document.is2d ? [] : [
             { edge: "left", sign: -1, axis: "right" },
             { edge: "right", sign: 1, axis: "right" },
             { edge: "top", sign: 1, axis: "up" },

@@ -18,6 +18,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace carina;
 using carina::test::findItem;
 
@@ -53,6 +55,44 @@ void collectOverflow(QQuickItem *item, qreal limit, QStringList &out)
         limit = std::min(limit, r.right());
     for (QQuickItem *child : item->childItems())
         collectOverflow(child, limit, out);
+}
+
+// Whether `item` lies inside a control that shows part of its content by design: a table or
+// list that scrolls (its cells elide), or a text field (its text scrolls).
+bool insideScrollingContent(const QQuickItem *item, const QQuickItem *stop)
+{
+    for (const QQuickItem *p = item->parentItem(); p && p != stop; p = p->parentItem())
+        if (p->inherits("QQuickTableView") || p->inherits("QQuickListView") || p->inherits("QQuickTextInput")
+            || p->inherits("QQuickTextField"))
+            return true;
+    return false;
+}
+
+// Button, switch and label texts a panel shows cut short ("Dark obje…"), as "text (class)".
+void collectTruncated(QQuickItem *item, const QQuickItem *panel, QStringList &out)
+{
+    if (!item->isVisible() || item->opacity() == 0.0)
+        return;
+    if (item->inherits("QQuickText") && item->property("truncated").toBool() && !insideScrollingContent(item, panel)
+        && !item->objectName().endsWith(QLatin1String("Elided")))
+        out << QStringLiteral("\"%1\" (%2 %3)").arg(item->property("text").toString(),
+                                                   QString::fromLatin1(item->parentItem()->metaObject()->className()),
+                                                   item->parentItem()->objectName());
+    for (QQuickItem *child : item->childItems())
+        collectTruncated(child, panel, out);
+}
+
+// Every visible button of the panel (not those inside tables or lists), in tree order.
+void collectButtons(QQuickItem *item, const QQuickItem *panel, QList<QQuickItem *> &out)
+{
+    if (!item->isVisible() || item->opacity() == 0.0)
+        return;
+    if (item->inherits("QQuickAbstractButton") && !insideScrollingContent(item, panel)) {
+        out << item;
+        return; // a button's own children (its indicator) are not buttons to reach
+    }
+    for (QQuickItem *child : item->childItems())
+        collectButtons(child, panel, out);
 }
 
 } // namespace
@@ -134,7 +174,34 @@ private slots:
             QStringList overflow;
             collectOverflow(panel, limit, overflow);
             QVERIFY2(overflow.isEmpty(), qPrintable(id + QStringLiteral(": ") + overflow.join(QStringLiteral("; "))));
-            qInfo("%s at %dx%d: fits in %.0f px", qPrintable(id), size.width(), size.height(), drawerContent->width());
+            QStringList truncated;
+            collectTruncated(panel, panel, truncated);
+            QVERIFY2(truncated.isEmpty(), qPrintable(id + QStringLiteral(" cuts short: ") + truncated.join(QStringLiteral("; "))));
+
+            // Every button can be scrolled into the drawer's view, whole: a panel taller than
+            // the drawer scrolls instead of leaving its last actions below the screen's edge.
+            auto *scroll = qobject_cast<QQuickItem *>(findItem(window->contentItem(), QStringLiteral("pluginPanelScroll")));
+            QVERIFY(scroll);
+            const QRectF viewport = scroll->mapRectToScene(QRectF(0, 0, scroll->width(), scroll->height()));
+            QList<QQuickItem *> buttons;
+            collectButtons(panel, panel, buttons);
+            QVERIFY2(!buttons.isEmpty(), qPrintable(id));
+            const qreal maxY = std::max(0.0, scroll->property("contentHeight").toReal() - scroll->height());
+            for (QQuickItem *button : buttons) {
+                const QRectF inContent = button->mapRectToItem(panel, QRectF(0, 0, button->width(), button->height()));
+                scroll->setProperty("contentY", std::clamp(inContent.center().y() - scroll->height() / 2, 0.0, maxY));
+                const QRectF r = button->mapRectToScene(QRectF(0, 0, button->width(), button->height()));
+                const QString name = button->objectName().isEmpty() ? button->property("text").toString() : button->objectName();
+                QVERIFY2(r.top() >= viewport.top() - 1.0 && r.bottom() <= viewport.bottom() + 1.0
+                             && r.left() >= viewport.left() - 1.0 && r.right() <= viewport.right() + 1.0,
+                         qPrintable(QStringLiteral("%1: button \"%2\" at %3,%4 %5x%6 cannot be brought inside the panel's view %7,%8 %9x%10")
+                                        .arg(id, name).arg(r.x()).arg(r.y()).arg(r.width()).arg(r.height())
+                                        .arg(viewport.x()).arg(viewport.y()).arg(viewport.width()).arg(viewport.height())));
+            }
+            scroll->setProperty("contentY", 0.0);
+            qInfo("%s at %dx%d: fits in %.0f px, %lld buttons reachable (content %.0f px in a %.0f px view)", qPrintable(id),
+                  size.width(), size.height(), drawerContent->width(), qlonglong(buttons.size()),
+                  scroll->property("contentHeight").toReal(), scroll->height());
             ++checked;
         }
         QVERIFY(checked >= 4);

@@ -13,6 +13,8 @@
 #include <QObject>
 #include <QString>
 #include <QStringList>
+#include <QUrl>
+#include <QVariantList>
 #include <QVector3D>
 
 #include <QUndoStack>
@@ -70,6 +72,18 @@ class CARINA_CORE_EXPORT Document : public QObject
     Q_PROPERTY(QUndoStack *undoStack READ undoStack CONSTANT)
     Q_PROPERTY(QString shapeConsumer READ shapeConsumer WRITE setShapeConsumer NOTIFY shapeConsumerChanged)
     Q_PROPERTY(QString derivedImageName READ derivedImageName NOTIFY derivedImageChanged)
+    /// One slice (a photo, a micrograph): one view, no patient directions or coordinates.
+    Q_PROPERTY(bool is2d READ is2d NOTIFY imageChanged)
+    /// Unit lengths are shown in: "mm", "um", "nm", or "px" for an image without a pixel size.
+    Q_PROPERTY(QString lengthUnit READ lengthUnit NOTIFY imageChanged)
+    /// The pixel size as people write it ("0.65 µm"), empty for "px" images.
+    Q_PROPERTY(QString pixelSizeText READ pixelSizeText NOTIFY imageChanged)
+    /// Window presets that fit the image, each {id, title, center, width}: radiology's HU windows
+    /// for CT, then the 1st..99th percentile and the full range for every image.
+    Q_PROPERTY(QVariantList windowPresets READ windowPresets NOTIFY imageChanged)
+    /// The folder the image was read from (a file: URL; the folder itself for a DICOM folder),
+    /// where save dialogs propose to put exports. Empty without an image or a source path.
+    Q_PROPERTY(QUrl imageFolder READ imageFolder NOTIFY imageChanged)
 
 public:
     explicit Document(QObject *parent = nullptr);
@@ -90,6 +104,17 @@ public:
     double minValue() const { return m_range.first; }
     double maxValue() const { return m_range.second; }
     QStringList warnings() const { return m_warnings; }
+    bool is2d() const { return hasImage() && m_image.dims()[2] == 1; }
+    QString lengthUnit() const;
+    QString pixelSizeText() const;
+    /// Gives the image the pixel size `text` ("0.65um", see parsePixelSize): spacing of the
+    /// loaded and the displayed image and of every layer; meshes move with the grid; the
+    /// cursor stays on its voxel. Returns an empty string, or the reason `text` was refused.
+    Q_INVOKABLE QString setPixelSize(const QString &text);
+    QVariantList windowPresets() const;
+    QUrl imageFolder() const;
+    /// Applies the window preset `id` of windowPresets(); false for an unknown id.
+    Q_INVOKABLE bool applyWindowPreset(const QString &id);
 
     // --- a derived image shown in place of the loaded voxels (e.g. the masked CT) ---
     /// The voxels as setImage() got them, whatever is displayed.
@@ -214,6 +239,9 @@ signals:
 private:
     Volume m_image;
     std::pair<double, double> m_range{0.0, 0.0};
+    /// The 1st and 99th percentiles of the displayed image (a strided sample), for its presets.
+    std::pair<double, double> m_percentiles{0.0, 1.0};
+    void updatePercentiles();
     QStringList m_warnings;
     QVector3D m_cursor;
     double m_windowCenter = 40.0;

@@ -56,6 +56,9 @@ public:
     LabelVolume &operator=(LabelVolume &&other) noexcept;
 
     const ImageGeometry &geometry() const { return m_geometry; }
+    /// Moves the labels onto `geometry` (a new pixel size, say); the dims must stay, else
+    /// std::invalid_argument.
+    void setGeometry(const ImageGeometry &geometry);
     const Dims &dims() const { return m_geometry.dims; }
     std::uint16_t *data() { return m_labels; }
     const std::uint16_t *data() const { return m_labels; }

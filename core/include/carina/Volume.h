@@ -44,6 +44,9 @@ struct CARINA_CORE_EXPORT ImageInfo
     std::string units;             ///< "HU" for rescaled CT, empty when unknown
     std::string sourcePath;        ///< file or folder it was read from
     std::string description;       ///< series description, free text, never patient identity
+    /// Unit lengths are shown and reported in ("mm", "um", "nm"; carina/PixelSize.h); "px" for a
+    /// 2D image file that does not say its pixel size (its spacing is then 1 per pixel); empty = mm.
+    std::string lengthUnit;
 };
 
 /// A typed voxel grid with 1..4 interleaved channels (RGB(A) images have 3 or 4), x fastest.

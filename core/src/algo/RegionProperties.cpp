@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Carina contributors
 #include <carina/algo/RegionProperties.h>
 
+#include <carina/PixelSize.h>
+
 #include <carina/algo/MarchingCubes.h>
 #include <carina/io/AtomicFile.h>
 
@@ -303,21 +305,35 @@ std::string formatNumber(double v)
 
 std::vector<std::string> RegionTable::availableColumns() const
 {
+    // Physical columns carry their unit in the name (area_mm2, area_um2); an image without a
+    // pixel size ("px") has only the pixel columns in 2D, where mm would be a made-up unit.
+    const bool metric = millimetresPer(lengthUnit) > 0.0;
+    const bool mm = !metric || lengthUnit == "mm";
+    const bool physical2d = metric || dimensionality == 3;
+    const std::string u = mm ? std::string("mm") : lengthUnit;
     std::vector<std::string> columns{"label", "area"};
     for (int i = 0; i < 2 * dimensionality; ++i)
         columns.push_back("bbox-" + std::to_string(i));
     for (int i = 0; i < dimensionality; ++i)
         columns.push_back("centroid-" + std::to_string(i));
-    for (int i = 0; i < dimensionality; ++i)
-        columns.push_back("centroid_mm-" + std::to_string(i));
-    if (dimensionality == 2)
-        columns.push_back("area_mm2");
-    if (dimensionality == 2)
+    if (physical2d)
+        for (int i = 0; i < dimensionality; ++i)
+            columns.push_back("centroid_" + u + "-" + std::to_string(i));
+    if (dimensionality == 2 && metric)
+        columns.push_back("area_" + u + "2");
+    if (dimensionality == 2) {
         columns.insert(columns.end(), {"perimeter", "eccentricity", "orientation", "euler_number",
                                        "equivalent_diameter", "solidity"});
-    else
-        columns.insert(columns.end(), {"euler_number", "equivalent_diameter", "volume_ml", "surface_area_mm2",
-                                       "sphericity"});
+        if (!mm)
+            columns.insert(columns.end(), {"perimeter_" + u, "equivalent_diameter_" + u});
+    } else {
+        columns.insert(columns.end(), {"euler_number", "equivalent_diameter"});
+        if (mm)
+            columns.insert(columns.end(), {"volume_ml", "surface_area_mm2"});
+        else
+            columns.insert(columns.end(), {"volume_" + u + "3", "surface_area_" + u + "2"});
+        columns.push_back("sphericity");
+    }
     if (hasIntensity)
         columns.insert(columns.end(), {"mean_intensity", "min_intensity", "max_intensity"});
     return columns;
@@ -342,6 +358,8 @@ RegionTable computeRegionProperties(const std::uint32_t *labels, const ImageGeom
     table.dimensionality = d[2] == 1 ? 2 : 3;
     table.geometry = geometry;
     table.hasIntensity = intensity != nullptr;
+    if (intensity)
+        table.lengthUnit = lengthUnitOf(*intensity);
     const bool is3d = table.dimensionality == 3;
 
     const std::size_t n = geometry.voxelCount();
@@ -488,12 +506,28 @@ double regionValue(const RegionTable &table, const RegionProperties &r, const st
         if (k >= 0 && k < ndim)
             return r.centroid[std::size_t(ndim - 1 - k)];
     }
-    if (c.rfind("centroid_mm-", 0) == 0 && c.size() == 13) {
-        const int k = c[12] - '0';
+    // Physical columns: the centroid as a point, lengths, areas and volumes in the table's unit.
+    const double perUnit = millimetresPer(table.lengthUnit);
+    const std::string u = perUnit > 0.0 ? table.lengthUnit : std::string("mm");
+    const double toUnit = perUnit > 0.0 ? 1.0 / perUnit : 1.0;
+    const auto &sp = table.geometry.spacing;
+    const std::string centroidPrefix = "centroid_" + u + "-";
+    if (c.rfind(centroidPrefix, 0) == 0 && c.size() == centroidPrefix.size() + 1) {
+        const int k = c.back() - '0';
         if (k >= 0 && k < ndim)
-            return table.geometry.indexToPhysical(Eigen::Vector3d(r.centroid[0], r.centroid[1], r.centroid[2]))[k];
+            return table.geometry.indexToPhysical(Eigen::Vector3d(r.centroid[0], r.centroid[1], r.centroid[2]))[k] * toUnit;
     }
-    if (c == "area_mm2" && ndim == 2) return double(r.area) * table.geometry.spacing[0] * table.geometry.spacing[1];
+    if (c == "area_" + u + "2" && ndim == 2) return double(r.area) * (sp[0] * toUnit) * (sp[1] * toUnit);
+    if (u != "mm" && ndim == 2) {
+        // An isotropic pixel (what a pixel size gives) scales lengths by its side.
+        const double side = std::sqrt(sp[0] * sp[1]) * toUnit;
+        if (c == "perimeter_" + u) return r.perimeter * side;
+        if (c == "equivalent_diameter_" + u) return r.equivalentDiameter * side;
+    }
+    if (u != "mm" && ndim == 3) {
+        if (c == "volume_" + u + "3") return r.volumeMl * 1000.0 * toUnit * toUnit * toUnit;
+        if (c == "surface_area_" + u + "2") return r.surfaceAreaMm2 * toUnit * toUnit;
+    }
     if (c == "perimeter") return r.perimeter;
     if (c == "eccentricity") return r.eccentricity;
     if (c == "orientation") return r.orientation;

@@ -4,6 +4,7 @@
 
 #include <carina/algo/Histogram.h>
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -23,6 +24,33 @@ void checkSingleChannel(const Volume &image, const char *what)
 }
 
 } // namespace
+
+double sampledOtsuThreshold(const Volume &image, std::size_t samples)
+{
+    if (image.isNull())
+        return std::nan("");
+    HistogramOptions options;
+    options.bins = 256;
+    options.binning = HistogramBinning::Even;
+    options.sampleStep = std::max<std::size_t>(1, image.voxelCount() / std::max<std::size_t>(1, samples));
+    const Histogram h = computeHistogram(image, options);
+    if (h.isEmpty())
+        return std::nan("");
+    if (h.maximum <= h.minimum)
+        return h.minimum;
+    std::vector<double> counts(h.counts.begin(), h.counts.end());
+    std::vector<double> centres(h.counts.size());
+    for (std::size_t b = 0; b < centres.size(); ++b)
+        centres[b] = 0.5 * (h.edges[b] + h.edges[b + 1]);
+    // skimage trims empty bins at both ends before its search; so does this.
+    std::size_t first = 0, last = counts.size();
+    while (first < last && counts[first] == 0)
+        ++first;
+    while (last > first && counts[last - 1] == 0)
+        --last;
+    return otsuThresholdFromHistogram(std::vector<double>(counts.begin() + std::ptrdiff_t(first), counts.begin() + std::ptrdiff_t(last)),
+                                      std::vector<double>(centres.begin() + std::ptrdiff_t(first), centres.begin() + std::ptrdiff_t(last)));
+}
 
 double otsuThresholdFromHistogram(const std::vector<double> &counts, const std::vector<double> &centres)
 {

@@ -121,6 +121,13 @@ LabelVolume &LabelVolume::operator=(LabelVolume &&other) noexcept
     return *this;
 }
 
+void LabelVolume::setGeometry(const ImageGeometry &geometry)
+{
+    if (geometry.dims != m_geometry.dims)
+        throw std::invalid_argument("a label volume keeps its dimensions when its geometry changes");
+    m_geometry = geometry;
+}
+
 std::vector<std::size_t> LabelVolume::histogram() const
 {
     std::vector<std::size_t> counts(65536, 0);

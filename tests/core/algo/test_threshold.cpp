@@ -38,6 +38,11 @@ private slots:
         if (coins.isNull())
             QSKIP("coins_512.npy absent from $CARINA_ANCHOR_DATA or /tmp/carina-anchor-data (run /work/shared/anchors/gen_data.py)");
         QCOMPARE(otsuThreshold(coins), 106.0);
+        // The sampled level the 3D view proposes ("Surface at"): every 4th pixel of the 512 x 512
+        // coins in 256 bins, within a bin width (about 1 grey level here) of the exact one.
+        const double sampled = sampledOtsuThreshold(coins, 65536);
+        QVERIFY2(std::abs(sampled - 106.0) <= 2.0, qPrintable(QString::number(sampled)));
+        QVERIFY(std::isnan(sampledOtsuThreshold(Volume{})));
     }
 
     void otsuOfFloatImageUsesScikitImageBinCentres()

@@ -108,7 +108,8 @@ private slots:
         for (const QVariant &preset : controller.presets())
             ids << preset.toMap().value(QStringLiteral("id")).toString();
         QCOMPARE(ids, (QStringList{QStringLiteral("lung"), QStringLiteral("mediastinum"), QStringLiteral("bone"),
-                                   QStringLiteral("brain"), QStringLiteral("auto")}));
+                                   QStringLiteral("brain"), QStringLiteral("percentile"), QStringLiteral("full"),
+                                   QStringLiteral("auto")}));
     }
 
     void auto_preset_windows_the_1st_to_99th_percentile()

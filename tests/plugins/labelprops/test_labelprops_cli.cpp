@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
+#include <QImage>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -116,6 +117,53 @@ private slots:
     void coins_bbox_and_centroids_match_scikit_image() { runCase("coins_512.npy", {"--threshold", "otsu"}, 85, false); }
     void cells_match_scikit_image() { runCase("cells_2048.npy", {}, 1559, false); }
     void brain_regions_and_volumes_match_the_anchor() { runCase("brain_flair.npy", {}, 37, true); }
+
+    // A PNG says nothing trustworthy of its pixel size: without one the table is in pixels only;
+    // with --pixel-size 0.5um areas are in µm² (pixel areas x 0.25) and lengths in µm.
+    void a_pixel_size_gives_areas_in_its_unit()
+    {
+        QTemporaryDir dir;
+        QImage image(60, 40, QImage::Format_Grayscale8);
+        image.fill(10);
+        for (int y = 0; y < 40; ++y)
+            for (int x = 0; x < 60; ++x) {
+                const bool box = x >= 3 && x < 13 && y >= 4 && y < 11;
+                const bool disk = (x - 40) * (x - 40) + (y - 20) * (y - 20) <= 81;
+                const bool dot = x == 25 && y == 35;
+                if (box || disk || dot)
+                    image.setPixel(x, y, qRgb(200, 200, 200));
+            }
+        const QString png = dir.filePath("blobs.png");
+        QVERIFY(image.save(png));
+        const QString carina = QStringLiteral(CARINA_EXECUTABLE);
+
+        QVERIFY2(run(carina, {"--headless", "labelprops", png, "--csv", dir.filePath("px.csv")}, 60000).isEmpty(), "labelprops failed");
+        const Csv px = readCsv(dir.filePath("px.csv"));
+        QCOMPARE(px.rows.size(), 3);
+        QVERIFY(px.column("area") >= 0);
+        QCOMPARE(px.column("area_mm2"), -1); // mm would be made up
+        QCOMPARE(px.column("centroid_mm-0"), -1);
+
+        QVERIFY2(run(carina, {"--headless", "labelprops", png, "--pixel-size", "0.5um", "--csv", dir.filePath("um.csv")}, 60000).isEmpty(),
+                 "labelprops --pixel-size failed");
+        const Csv um = readCsv(dir.filePath("um.csv"));
+        QCOMPARE(um.rows.size(), 3);
+        const int area = um.column("area"), areaUm = um.column("area_um2");
+        const int perimeter = um.column("perimeter"), perimeterUm = um.column("perimeter_um");
+        QVERIFY(area >= 0 && areaUm >= 0 && perimeter >= 0 && perimeterUm >= 0);
+        QCOMPARE(um.column("area_mm2"), -1);
+        for (const QStringList &row : um.rows) {
+            const double a = row[area].toDouble();
+            QVERIFY2(std::abs(row[areaUm].toDouble() - a * 0.25) <= 1e-12 * a, qPrintable(row.join(',')));
+            QVERIFY(std::abs(row[perimeterUm].toDouble() - row[perimeter].toDouble() * 0.5) <= 1e-9 * row[perimeter].toDouble() + 1e-12);
+        }
+        QCOMPARE(um.rows[0][area].toInt(), 70); // the 10 x 7 box
+
+        carina::test::CarinaRun r = carina::test::runProcess(carina, {"--headless", "labelprops", png, "--pixel-size", "0.5 parsecs",
+                                                                      "--csv", dir.filePath("bad.csv")}, 60000);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("--pixel-size") && r.err.contains("parsecs"), qPrintable(r.err));
+    }
 
     void bad_input_gets_a_clear_message()
     {

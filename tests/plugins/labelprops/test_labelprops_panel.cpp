@@ -162,6 +162,16 @@ private slots:
         QVERIFY(error->property("text").toString().contains(QStringLiteral("expected a number")));
         QCOMPARE(model->rowCount(), 1559);
 
+        // Typing alone filters, a moment after the typing stops: no Enter needed.
+        harness.tap(field);
+        QTRY_VERIFY(field->hasActiveFocus());
+        QMetaObject::invokeMethod(field, "selectAll");
+        typeText(window, QStringLiteral("area > 300"));
+        QVERIFY(model->property("expression").toString() != QStringLiteral("area > 300")); // not on every key
+        QTRY_COMPARE_WITH_TIMEOUT(model->property("expression").toString(), QStringLiteral("area > 300"), 3000);
+        QVERIFY(model->rowCount() > 0 && model->rowCount() < 1559);
+        QVERIFY(!findItem(panel, QStringLiteral("filterErrorLabel"))->isVisible());
+
         // On request, a picture for the docs: the panel beside the slice as the views render it.
         const QString shotPath = qEnvironmentVariable("CARINA_LABELPROPS_SCREENSHOT");
         if (!shotPath.isEmpty()) {

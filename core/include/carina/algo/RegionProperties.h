@@ -48,12 +48,17 @@ struct CARINA_CORE_EXPORT RegionTable
     int dimensionality = 2;          ///< 2 when the grid has one slice (dims[2] == 1), else 3
     ImageGeometry geometry;          ///< grid of the label image (spacing used for 3D mm / mL)
     bool hasIntensity = false;
+    /// Unit of the physical columns (the intensity image's info().lengthUnit): "mm" (default),
+    /// "um" or "nm"; "px" (a 2D image without a pixel size) leaves the 2D physical columns out.
+    std::string lengthUnit = "mm";
     std::vector<RegionProperties> regions;
 
     /// Every column writeCsv knows for this table, in scikit-image's names and order
     /// (`label`, `area`, `bbox-0`.., `centroid-0`.., then the per-dimension extras). Carina's
     /// own additions: `area_mm2` (2D), `centroid_mm-0`.. (the centroid as an LPS point, x, y
-    /// [, z], in mm), `volume_ml`, `surface_area_mm2` and `sphericity` (3D).
+    /// [, z], in mm), `volume_ml`, `surface_area_mm2` and `sphericity` (3D). With a lengthUnit
+    /// other than mm the unit is in the names instead: `centroid_um-0`.., `area_um2`,
+    /// `perimeter_um`, `equivalent_diameter_um` (2D), `volume_um3`, `surface_area_um2` (3D).
     std::vector<std::string> availableColumns() const;
 };
 

@@ -31,6 +31,8 @@ struct CARINA_CORE_EXPORT SessionImage
     std::string fingerprint; ///< imageFingerprint() of the loaded volume
     std::string description; ///< series description; empty in an anonymised session
     std::string modality;
+    /// ImageInfo::lengthUnit ("um" after the user gave a micrograph its pixel size); empty = as read
+    std::string lengthUnit;
     ImageGeometry geometry;  ///< the grid every layer is on
 };
 

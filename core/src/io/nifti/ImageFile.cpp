@@ -136,6 +136,9 @@ LoadResult readImageFile(const std::string &path)
         copySlice(next.convertToFormat(layout.format), result.volume, page);
     }
     result.volume.info().sourcePath = path;
+    // Image files do not say their pixel size in a way to trust (most PNGs claim 72 dpi): lengths
+    // are in pixels until the user gives one (applyPixelSize).
+    result.volume.info().lengthUnit = "px";
     return result;
 }
 

@@ -375,6 +375,8 @@ QByteArray serialiseSession(const Session &session, const TaskContext &context)
                       {"description", QString::fromStdString(session.image.description)},
                       {"modality", QString::fromStdString(session.image.modality)},
                       {"grid", geometryJson(session.image.geometry)}};
+    if (!session.image.lengthUnit.empty())
+        image.insert(QStringLiteral("lengthUnit"), QString::fromStdString(session.image.lengthUnit));
 
     QJsonArray layers;
     for (const SessionLayer &layer : session.layers) {
@@ -462,6 +464,7 @@ Session parseSession(const QByteArray &bytes, const std::string &name, const Ses
     s.image.fingerprint = r.string(image, "fingerprint");
     s.image.description = r.string(image, "description");
     s.image.modality = r.string(image, "modality");
+    s.image.lengthUnit = r.string(image, "lengthUnit");
     s.image.geometry = r.geometry(r.object(image, "grid"));
 
     const QJsonObject view = r.object(root, "view", false);
