@@ -110,16 +110,29 @@ std::vector<std::uint8_t> interpolateOutlines(std::vector<SliceOutline> outlines
     for (const SliceOutline &o : outlines)
         for (std::size_t p = 0; p < plane; ++p)
             solid[std::size_t(o.slice - first) * plane + p] = o.mask[p] != 0;
-    std::vector<float> below = signedDistance2d(outlines.front().mask, width, height, spacingX, spacingY);
+    // Distances on the plane padded by one outside pixel: an outline that fills its plane (or
+    // touches an edge) still has an outside to measure from.
+    const int pw = width + 2, ph = height + 2;
+    const auto distances = [&](const std::vector<std::uint8_t> &mask) {
+        std::vector<std::uint8_t> padded(std::size_t(pw) * std::size_t(ph), 0);
+        for (int y = 0; y < height; ++y)
+            std::copy_n(mask.data() + std::size_t(y) * std::size_t(width), width, padded.data() + std::size_t(y + 1) * std::size_t(pw) + 1);
+        const std::vector<float> all = signedDistance2d(padded, pw, ph, spacingX, spacingY);
+        std::vector<float> inner(plane);
+        for (int y = 0; y < height; ++y)
+            std::copy_n(all.data() + std::size_t(y + 1) * std::size_t(pw) + 1, width, inner.data() + std::size_t(y) * std::size_t(width));
+        return inner;
+    };
+    std::vector<float> below = distances(outlines.front().mask);
     for (std::size_t i = 1; i < outlines.size(); ++i) {
-        std::vector<float> above = signedDistance2d(outlines[i].mask, width, height, spacingX, spacingY);
+        std::vector<float> above = distances(outlines[i].mask);
         const int a = outlines[i - 1].slice, b = outlines[i].slice;
         for (int s = a + 1; s < b; ++s) {
             const float t = float(s - a) / float(b - a);
             std::uint8_t *out = solid.data() + std::size_t(s - first) * plane;
             for (std::size_t p = 0; p < plane; ++p) {
                 const float d0 = below[p], d1 = above[p];
-                // An empty outline (+inf) shrinks the other one to nothing: inside only where both agree.
+                // An empty outline (+inf) shrinks the other one to nothing: outside everywhere between.
                 const float blend = std::isfinite(d0) && std::isfinite(d1) ? (1.f - t) * d0 + t * d1 : std::max(d0, d1);
                 out[p] = blend <= 0.f;
             }
