@@ -5,6 +5,7 @@
 #include <carina/algo/Histogram.h>
 #include <carina/algo/LabelVoxels.h>
 #include <carina/algo/LungSegmentation.h>
+#include <carina/algo/MarchingCubes.h>
 #include <carina/io/LocalPath.h>
 #include <carina/io/Nifti.h>
 
@@ -45,6 +46,7 @@ GgoController::GgoController(Document *document, QObject *parent) : QObject(pare
     });
     connect(m_document, &Document::shapeConsumerChanged, this, &GgoController::drawingChanged);
     m_liveTask.followStudy(m_document);
+    m_contextTask.followStudy(m_document);
     adoptRegionLayer(); // a session's region, opened before the plugin was
 }
 
@@ -795,6 +797,7 @@ void GgoController::commit(GgoResult result)
     m_document->addLayer(kLayerName, result.labels, 0.5);
     m_document->setMesh(std::make_shared<Mesh>(result.surface));
     m_surfaceTimer.stop(); // the surface just set is the layer's
+    showContext();
     setStatus(tr("GGO %1 mL: %2 of %3 pieces in the range, %4 % of the region.")
                   .arg(result.volumeMl, 0, 'f', 2)
                   .arg(keepLargest() ? tr("the largest") : QString::number(result.piecesKept))
@@ -895,6 +898,7 @@ void GgoController::rebuildSurface()
                                 surface.visible = m_document->mesh(mesh)->visible;
                             }
                             m_document->setMesh(std::make_shared<Mesh>(std::move(surface)));
+                            showContext();
                         });
 }
 
@@ -915,6 +919,61 @@ bool GgoController::exportLabels(const QString &path)
     setError({});
     setStatus(tr("Saved %1").arg(QString::fromStdString(file)));
     return true;
+}
+
+void GgoController::showContext()
+{
+    if (!m_document || !m_document->hasImage() || m_contextTask.busy())
+        return;
+    constexpr double kOpacity = 0.2;
+    // The Lung mesh tool's lungs (or its CT surface): made see-through, not duplicated.
+    bool found = false;
+    for (const QString &name : {QStringLiteral("Right lung"), QStringLiteral("Left lung"), QStringLiteral("CT surface")}) {
+        const int mesh = m_document->findMesh(name);
+        if (mesh < 0)
+            continue;
+        found = true;
+        if (m_document->mesh(mesh)->opacity > 0.35f)
+            m_document->setMeshOpacity(mesh, kOpacity);
+    }
+    const std::shared_ptr<const LabelVolume> lungs = lungLabels();
+    if (found || m_document->findMesh(lungs ? kContextMeshName : kBodyMeshName) >= 0)
+        return;
+    // A coarse surface (every second voxel for the lungs, fourth for the body): context only.
+    if (lungs) {
+        auto copy = std::make_shared<const LabelVolume>(*lungs); // the user may paint the layer meanwhile
+        m_contextTask.start(
+            [copy](const TaskContext &context) {
+                algo::MarchingCubesOptions options;
+                options.step = 2;
+                return algo::marchingCubesLabel(*copy, 0, options, context);
+            },
+            [this](Mesh mesh) {
+                mesh.name = kContextMeshName.toStdString();
+                mesh.colour = {0.55f, 0.75f, 0.95f};
+                mesh.opacity = float(kOpacity);
+                if (mesh.triangleCount() == 0)
+                    return;
+                if (const int body = m_document->findMesh(kBodyMeshName); body >= 0)
+                    m_document->removeMesh(body); // the lungs say more than the body
+                m_document->setMesh(std::make_shared<Mesh>(std::move(mesh)));
+            });
+    } else {
+        m_contextTask.start(
+            [ct = m_document->loadedImage()](const TaskContext &context) {
+                algo::MarchingCubesOptions options;
+                options.isoValue = -300.0; // skin and soft tissue against air
+                options.step = 4;
+                return algo::marchingCubes(ct, options, context);
+            },
+            [this](Mesh mesh) {
+                mesh.name = kBodyMeshName.toStdString();
+                mesh.colour = {0.85f, 0.80f, 0.75f};
+                mesh.opacity = 0.12f;
+                if (mesh.triangleCount() > 0)
+                    m_document->setMesh(std::make_shared<Mesh>(std::move(mesh)));
+            });
+    }
 }
 
 bool GgoController::exportCsv(const QString &path)

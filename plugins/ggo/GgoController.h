@@ -79,6 +79,9 @@ public:
     static inline const QString kLungLayerName = QStringLiteral("Lungs");
     /// How long the mask must stay still before its surface is rebuilt (ms).
     static constexpr int kSettleMs = 400;
+    /// The context surface this plugin makes when no other plugin made one.
+    static inline const QString kContextMeshName = QStringLiteral("Lungs (context)");
+    static inline const QString kBodyMeshName = QStringLiteral("Body (context)");
     /// Slices above and below an axial outline until a side view sets them (halfDepthMm).
     static constexpr double kDefaultHalfDepthMm = 20.0;
     static constexpr double kMinHalfDepthMm = 0.0;
@@ -210,6 +213,9 @@ private:
     /// The region from the outlines, the side limit, the lungs (several outlines interpolated).
     void rebuildFromOutlines();
     void reportEmptyRange();
+    /// The GGO surface is seen inside something: the lungs' meshes (the Lung mesh tool's) made
+    /// semi-transparent, or a coarse surface of the Lungs layer, or of the body (CT > -300 HU).
+    void showContext();
     std::shared_ptr<const LabelVolume> lungLabels() const;
     /// `show` false: the region's layer holds it already.
     void setRegion(GgoRegion region, bool show = true);
@@ -256,6 +262,7 @@ private:
     bool m_handEdited = false;
     const LabelVolume *m_lastLungs = nullptr; ///< the lung layer the region was limited by (identity only)
     TaskRunner m_liveTask{this};
+    TaskRunner m_contextTask{this}; ///< the lungs' or body's surface around the lesion
     double m_halfDepthMm = kDefaultHalfDepthMm;
     /// The axial slice of the outline whose slices follow the depth; unset when the region's
     /// slices came from elsewhere (a side view, a box at the cursor, a session's layer).

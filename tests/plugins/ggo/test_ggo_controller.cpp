@@ -441,6 +441,29 @@ private slots:
             QVERIFY(declared.split(' ').contains(name));
     }
 
+    // Without a lung layer the lesion is seen inside the body's see-through surface.
+    void the_surface_is_seen_inside_the_body()
+    {
+        Volume ct = test::syntheticGgoCt();
+        // A soft-tissue wall (40 HU) around the lung-like inside, air outside it.
+        for (int k = 0; k < 40; ++k)
+            for (int j = 0; j < 80; ++j)
+                for (int i = 0; i < 80; ++i) {
+                    const int edge = std::min({i, j, 79 - i, 79 - j});
+                    if (edge < 6)
+                        ct.data<std::int16_t>()[ct.geometry().linearIndex(i, j, k)] = std::int16_t(edge < 2 ? -1000 : 40);
+                }
+        Document document;
+        document.setImage(ct);
+        GgoController controller(&document);
+        document.setCursorIndex(QVector3D(40, 40, 20));
+        QVERIFY(controller.regionAroundCursor(30.0));
+        QTRY_VERIFY_WITH_TIMEOUT(document.findMesh(GgoController::kLayerName) >= 0, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(document.findMesh(GgoController::kBodyMeshName) >= 0, 10000);
+        QVERIFY(document.mesh(document.findMesh(GgoController::kBodyMeshName))->opacity < 0.5f);
+        QVERIFY(document.mesh(document.findMesh(GgoController::kLayerName))->opacity > 0.5f);
+    }
+
     void presets_and_otsu_suggest_a_range()
     {
         Document document;
@@ -558,6 +581,8 @@ private slots:
         const std::uint64_t ball = test::ballVoxelsAfterMedian(6);
         QTRY_COMPARE(labelled(document, GgoController::kLayerName), ball);
         QVERIFY(controller.hasLungShares());
+        // In 3D, inside the see-through lungs.
+        QTRY_VERIFY_WITH_TIMEOUT(document.findMesh(GgoController::kContextMeshName) >= 0, 10000);
         // The ball straddles x = 40: its voxels at x < 40 are the right lung's share.
         std::uint64_t right = 0;
         const LabelVolume &ggoLayer = *document.layer(document.findLayer(GgoController::kLayerName)).labels;
