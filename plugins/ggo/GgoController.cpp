@@ -164,6 +164,7 @@ void GgoController::setInsideLungs(bool on)
     if (on && m_base.isEmpty()) {
         // The lungs alone are the region: the whole image, limited to them.
         m_wholeImage = true;
+        m_liveArmed = true;
         setRegion(GgoRegion{VoxelBox::whole(m_document->image().dims()), {}, {}});
     } else if (!on && m_wholeImage) {
         m_wholeImage = false;
@@ -292,6 +293,7 @@ void GgoController::setFirstSlice(int slice)
 {
     if (m_base.isEmpty())
         return;
+    m_liveArmed = true;
     GgoRegion region = m_base;
     setSlices(region, std::clamp(slice, 0, region.box.end[2] - 1), region.box.end[2]);
     setRegion(std::move(region));
@@ -301,6 +303,7 @@ void GgoController::setLastSlice(int slice)
 {
     if (m_base.isEmpty())
         return;
+    m_liveArmed = true;
     GgoRegion region = m_base;
     setSlices(region, region.box.begin[2], std::clamp(slice + 1, region.box.begin[2] + 1, sliceCount()));
     setRegion(std::move(region));
@@ -317,6 +320,7 @@ void GgoController::takeShape(const DrawnShape &shape)
         return;
     }
     setError({});
+    m_liveArmed = true;
     try {
         if (shape.plane != algo::SlicePlane::Axial) {
             // A side view gives the slices and limits the region in its own plane.
@@ -411,6 +415,7 @@ bool GgoController::clearOutline(int slice)
         return false;
     }
     m_outlines.erase(it);
+    m_liveArmed = true;
     setError({});
     rebuildFromOutlines();
     return true;
@@ -422,6 +427,7 @@ void GgoController::clearSideLimit()
         return;
     m_side.reset();
     m_sideSlices.reset();
+    m_liveArmed = true;
     if (!m_outlines.empty())
         rebuildFromOutlines();
     else
@@ -442,6 +448,7 @@ bool GgoController::regionAroundCursor(double sizeMm)
         return false;
     }
     setError({});
+    m_liveArmed = true;
     m_sideSlices.reset();
     m_side.reset();
     m_outlines.clear();
@@ -453,6 +460,7 @@ bool GgoController::regionAroundCursor(double sizeMm)
 
 void GgoController::clearRegion()
 {
+    m_liveArmed = false;
     m_sideSlices.reset();
     m_side.reset();
     m_outlines.clear();
@@ -522,7 +530,9 @@ void GgoController::setRegion(GgoRegion region, bool show)
 
 void GgoController::updateLive()
 {
-    if (!m_selector || !m_document || !m_document->hasImage())
+    // Not before the user has drawn or run: a region and range a session brings back must not
+    // replace the session's (perhaps hand-edited) GGO layer unasked.
+    if (!m_liveArmed || !m_selector || !m_document || !m_document->hasImage())
         return;
     if (!(m_options.lowHu < m_options.highHu)) {
         setError(tr("The HU range is empty: the low end must be below the high end."));
@@ -735,6 +745,7 @@ bool GgoController::adoptRegionLayer()
     m_side.reset();
     m_outlines.clear();
     m_wholeImage = false;
+    m_liveArmed = false;
     m_outlineSlice.reset(); // its slices are the layer's, whatever the depth
     m_document->setLayerOutline(m_document->findLayer(kRegionLayerName), true);
     // The layer holds it already: rewriting it would only mark the session edited.
@@ -780,6 +791,7 @@ void GgoController::commit(GgoResult result)
         return;
     }
     m_liveTask.invalidate(); // this result is the newest
+    m_liveArmed = true;      // from now on the mask follows the range
     if (const int old = layerIndex(); old >= 0)
         m_document->removeLayer(old);
     m_resultLabels = result.labels;
@@ -1029,6 +1041,7 @@ void GgoController::onStudyChanged()
     m_side.reset();
     m_wholeImage = false;
     m_lastLungs = nullptr;
+    m_liveArmed = false;
     emit resultChanged();
     m_sideSlices.reset();
     m_outlineSlice.reset();

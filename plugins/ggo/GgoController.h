@@ -260,6 +260,9 @@ private:
     GgoFigures m_figures;
     bool m_applying = false; ///< our own writes to the GGO layer: not hand edits
     bool m_handEdited = false;
+    /// The mask follows the range once the user drew or changed the region (or ran): not for a
+    /// region a session brought back, whose GGO layer may hold hand edits.
+    bool m_liveArmed = false;
     const LabelVolume *m_lastLungs = nullptr; ///< the lung layer the region was limited by (identity only)
     TaskRunner m_liveTask{this};
     TaskRunner m_contextTask{this}; ///< the lungs' or body's surface around the lesion

@@ -269,6 +269,16 @@ private slots:
         QCOMPARE(adopterLate.region().box.end, before.box.end);
         QVERIFY(adopterLate.region().inPlane == before.inPlane);
         QTRY_VERIFY(!adopterLate.histogram().isEmpty());
+        // A region a session brings back waits for the user: no lesion layer appears unasked
+        // (it would replace the session's, hand edits and all), not even when the range moves.
+        adopterLate.setHighHu(-290);
+        QTest::qWait(100);
+        QCOMPARE(early.findLayer(GgoController::kLayerName), -1);
+        QVERIFY(runAndWait(adopterLate));
+        adopterLate.setHighHu(-600); // from then on the mask follows
+        QTRY_COMPARE(early.findLayer(GgoController::kLayerName), -1);
+        adopterLate.setHighHu(-300);
+        QTRY_VERIFY(early.findLayer(GgoController::kLayerName) >= 0);
         QVERIFY(early.layerOutline(early.findLayer(GgoController::kRegionLayerName)));
         // ... or after: the same, and a depth set afterwards (as a session does) keeps its slices.
         Document late;
