@@ -127,6 +127,86 @@ private slots:
         QVERIFY(window->grabWindow().save(shot));
         qInfo("screenshot: %s", qPrintable(shot));
     }
+
+    // The real COVID series (RICORD 1a): the lungs found, a region outlined in the right lower
+    // lobe on two axial slices (interpolated between them), the GGO range: a lesion with a share
+    // of the right lung. Outlines are handed over as the drawing tools do (not by touch here).
+    void covid_series_right_lower_lobe()
+    {
+        const QString shared = qEnvironmentVariable("CARINA_SHARED_DIR", QStringLiteral(CARINA_SOURCE_DIR "/../shared"));
+        const QString series = shared + "/data/ct/ricord1a-every2nd";
+        if (!QFileInfo::exists(series + "/1-001.dcm"))
+            QSKIP("../shared/data/ct/ricord1a-every2nd is absent");
+        test::ShellHarness shell;
+        QVERIFY2(shell.start(QSize(1280, 800)), qPrintable(shell.error()));
+        QVERIFY2(shell.open(series), qPrintable(shell.error()));
+        QQuickWindow *window = shell.window();
+        Document *document = shell.controller().document();
+        QVERIFY(QMetaObject::invokeMethod(window, "openPlugin", Q_ARG(QVariant, QStringLiteral("ggo")), Q_ARG(QVariant, QStringLiteral("GGO"))));
+        QObject *ggo = shell.controller().controllerFor(QStringLiteral("ggo"));
+        QVERIFY(ggo);
+        auto *task = ggo->property("task").value<TaskRunner *>();
+        bool started = false;
+        QVERIFY(QMetaObject::invokeMethod(ggo, "findLungs", Q_RETURN_ARG(bool, started)));
+        QVERIFY2(started, qPrintable(task->error()));
+        QTRY_VERIFY_WITH_TIMEOUT(document->findLayer(QStringLiteral("Lungs")) >= 0, 300000);
+
+        // The right lung (label 1): its lower third, posterior half, on two slices.
+        const LabelVolume &lungs = *document->layer(document->findLayer(QStringLiteral("Lungs"))).labels;
+        const Dims d = lungs.dims();
+        int zLow = d[2], zHigh = -1;
+        for (int z = 0; z < d[2]; ++z)
+            for (int y = 0; y < d[1]; y += 4)
+                for (int x = 0; x < d[0]; x += 4)
+                    if (lungs.at(x, y, z) == 1) {
+                        zLow = std::min(zLow, z);
+                        zHigh = std::max(zHigh, z);
+                    }
+        QVERIFY(zHigh > zLow);
+        // Superior is +z in LPS; the slice index may run either way: take the inferior end.
+        const ImageGeometry &g = document->image().geometry();
+        const bool up = g.indexToPhysical(Eigen::Vector3d(0, 0, 1)).z() > g.indexToPhysical(Eigen::Vector3d(0, 0, 0)).z();
+        const int span = zHigh - zLow;
+        const int s1 = up ? zLow + span / 6 : zHigh - span / 6, s2 = up ? zLow + span / 3 : zHigh - span / 3;
+        QVERIFY(ggo->setProperty("drawing", true));
+        for (int slice : {s1, s2}) {
+            int x0 = d[0], x1 = -1, y0 = d[1], y1 = -1;
+            for (int y = 0; y < d[1]; ++y)
+                for (int x = 0; x < d[0]; ++x)
+                    if (lungs.at(x, y, slice) == 1) {
+                        x0 = std::min(x0, x);
+                        x1 = std::max(x1, x);
+                        y0 = std::min(y0, y);
+                        y1 = std::max(y1, y);
+                    }
+            QVERIFY2(x1 > x0, qPrintable(QStringLiteral("no right lung on slice %1").arg(slice)));
+            DrawnShape r;
+            r.kind = DrawnShape::Kind::Rectangle;
+            r.plane = algo::SlicePlane::Axial;
+            r.slice = slice;
+            const int yMid = (y0 + y1) / 2; // posterior half (+y is posterior)
+            r.points = {g.indexToPhysical(Eigen::Vector3d(x0, yMid, slice)), g.indexToPhysical(Eigen::Vector3d(x1, y1, slice))};
+            document->submitShape(r);
+        }
+        QCOMPARE(ggo->property("outlineSlices").toList().size(), 2);
+        QVERIFY(ggo->setProperty("insideLungs", true));
+        QVERIFY(ggo->setProperty("keepLargest", false)); // bilateral patchy GGO: every piece above 0.1 mL
+        QVERIFY(QMetaObject::invokeMethod(ggo, "applyPreset", Q_ARG(QString, QStringLiteral("ggo"))));
+        QTRY_VERIFY_WITH_TIMEOUT(ggo->property("hasResult").toBool(), 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(ggo->property("hasLungShares").toBool(), 60000);
+        const double ml = ggo->property("volumeMl").toDouble();
+        const double right = ggo->property("rightLungPercent").toDouble();
+        qInfo("COVID series, right lower lobe between slices %d and %d: %.2f mL of GGO, %.2f %% of the right lung, %.2f %% of the left",
+              s1 + 1, s2 + 1, ml, right, ggo->property("leftLungPercent").toDouble());
+        QVERIFY(ml > 0.1);
+        QVERIFY(right > 0.0);
+        QCOMPARE(ggo->property("leftLungPercent").toDouble(), 0.0);
+        QTRY_VERIFY_WITH_TIMEOUT(document->findMesh(QStringLiteral("GGO")) >= 0, 60000);
+        document->setCursorIndex(QVector3D(d[0] / 3, d[1] * 2 / 3, (s1 + s2) / 2));
+        document->setWindow(-600, 1500);
+        QTest::qWait(1500);
+        QVERIFY(window->grabWindow().save(QStringLiteral(CARINA_BINARY_DIR "/ggo-covid.png")));
+    }
 };
 
 QTEST_MAIN(TestGgoGui)
