@@ -110,8 +110,22 @@ private slots:
         harness.tap(findItem(panel, QStringLiteral("ggoPresetButton")));
         QTRY_VERIFY(controller->property("hasResult").toBool());
 
-        // Log and linear counts.
+        // The low handle dragged by a finger up to the lesions' -550 HU (the low end is
+        // exclusive): the lesion goes at once, no button; dragged back, it returns.
         QQuickItem *plot = findItem(panel, QStringLiteral("histogramPlot"));
+        QTRY_COMPARE(plot->width(), plot->parentItem()->width());
+        const double min = plot->property("minimum").toDouble(), max = plot->property("maximum").toDouble();
+        const auto xOf = [&](double hu) { return (hu - min) / (max - min) * plot->width(); };
+        const double y = plot->height() / 2;
+        harness.drag(plot, QPointF(xOf(-700), y), QPointF(plot->width() + 20, y)); // past the edge: the maximum
+        QTRY_VERIFY(controller->property("lowHu").toDouble() >= -552);
+        QTRY_VERIFY(!controller->property("hasResult").toBool());
+        harness.drag(plot, QPointF(std::min(xOf(controller->property("lowHu").toDouble()), plot->width() - 2), y), QPointF(xOf(-700), y));
+        QTRY_VERIFY(controller->property("lowHu").toDouble() < -650);
+        QTRY_VERIFY(controller->property("hasResult").toBool());
+        QTRY_VERIFY(volume->property("text").toString().contains(large));
+
+        // Log and linear counts.
         QCOMPARE(plot->property("scale").toString(), QStringLiteral("log"));
         harness.tap(findItem(panel, QStringLiteral("linearButton")));
         QTRY_COMPARE(plot->property("scale").toString(), QStringLiteral("linear"));
