@@ -22,7 +22,9 @@ Pane {
     readonly property real gap: Theme.gap
     readonly property bool busy: controller.task.busy
     readonly property bool hasImage: document.hasImage
-    readonly property color rangeColour: "#cc79a7" // the lesion's colour in the views
+    readonly property color rangeColour: "#dc1e28" // the lesion's colour in the views and in 3D
+    // How the histogram draws its counts: a display choice of this panel, not a setting.
+    property string histogramScale: "log"
 
     padding: gap
     implicitWidth: 380
@@ -40,7 +42,7 @@ Pane {
             Label {
                 Layout.fillWidth: true
                 wrapMode: Text.WordWrap
-                text: qsTr("Ground-glass opacity: outline the suspect region with the lasso or rectangle on an axial slice (a shape on a coronal or sagittal view sets its slices), choose the HU range from the region's histogram, and find the largest connected lesion in it.")
+                text: qsTr("Ground-glass opacity: outline the suspect region with the lasso or rectangle on axial slices (outlines on several slices are joined smoothly; a shape on a coronal or sagittal view limits it there), then drag the range on the region's histogram: the lesion follows at once.")
             }
 
             // --- region ---
@@ -139,6 +141,73 @@ Pane {
                 }
             }
 
+            // The outlines, one chip per axial slice: a tap clears that one.
+            Flow {
+                objectName: "outlineChips"
+                Layout.fillWidth: true
+                visible: root.controller.outlineSlices.length > 0
+                spacing: root.gap
+                Label {
+                    height: root.touchTarget
+                    verticalAlignment: Text.AlignVCenter
+                    text: qsTr("Outlines:")
+                }
+                Repeater {
+                    model: root.controller.outlineSlices
+                    Button {
+                        required property int modelData
+                        objectName: "outlineChip" + modelData
+                        implicitHeight: root.touchTarget
+                        text: qsTr("Slice %1 \u2715").arg(modelData + 1)
+                        onClicked: root.controller.clearOutline(modelData)
+                    }
+                }
+            }
+            RowLayout {
+                Layout.fillWidth: true
+                spacing: root.gap
+                Button {
+                    objectName: "clearSideButton"
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 1
+                    implicitHeight: root.touchTarget
+                    visible: root.controller.hasSideLimit
+                    text: qsTr("Drop side-view limit")
+                    onClicked: root.controller.clearSideLimit()
+                }
+                Button {
+                    objectName: "clearRegionButton"
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 1
+                    implicitHeight: root.touchTarget
+                    visible: root.controller.hasRegion || root.controller.outlineSlices.length > 0
+                    text: qsTr("Clear region")
+                    onClicked: root.controller.clearRegion()
+                }
+            }
+            // Inside the lungs: the Lungs layer (the Lung mesh tool's), or found here.
+            RowLayout {
+                Layout.fillWidth: true
+                spacing: root.gap
+                Switch {
+                    objectName: "lungsSwitch"
+                    Layout.fillWidth: true
+                    implicitHeight: root.touchTarget
+                    text: qsTr("Inside the lungs")
+                    enabled: root.hasImage
+                    checked: root.controller.insideLungs
+                    onToggled: root.controller.insideLungs = checked
+                }
+                Button {
+                    objectName: "findLungsButton"
+                    implicitHeight: root.touchTarget
+                    visible: !root.controller.hasLungLayer
+                    enabled: root.hasImage && !root.busy
+                    text: qsTr("Find the lungs")
+                    onClicked: root.controller.findLungs()
+                }
+            }
+
             // --- histogram of the region: drag the range's ends on it ---
             HistogramPlot {
                 id: plot
@@ -149,8 +218,8 @@ Pane {
                 counts: root.controller.histogram
                 minimum: root.controller.histogramMin
                 maximum: root.controller.histogramMax
-                // Square root: the lung's air peak would flatten everything else.
-                scale: "sqrt"
+                // Log by default: the lung's air peak would flatten everything else.
+                scale: root.histogramScale
                 unit: "HU"
                 rangeEnabled: true
                 rangeColor: root.rangeColour
@@ -159,6 +228,62 @@ Pane {
                 onRangeEdited: (low, high) => {
                     root.controller.lowHu = Math.round(low)
                     root.controller.highHu = Math.round(high)
+                }
+            }
+
+            RowLayout {
+                Layout.fillWidth: true
+                visible: plot.visible
+                spacing: root.gap
+                Button {
+                    objectName: "linearButton"
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 1
+                    implicitHeight: root.touchTarget
+                    checkable: true
+                    checked: root.histogramScale === "linear"
+                    text: qsTr("Linear")
+                    onClicked: root.histogramScale = "linear"
+                }
+                Button {
+                    objectName: "logButton"
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 1
+                    implicitHeight: root.touchTarget
+                    checkable: true
+                    checked: root.histogramScale === "log"
+                    text: qsTr("Log")
+                    onClicked: root.histogramScale = "log"
+                }
+            }
+            // Presets, and Otsu's threshold of the region as a suggested low end.
+            RowLayout {
+                Layout.fillWidth: true
+                spacing: root.gap
+                Button {
+                    objectName: "ggoPresetButton"
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 1
+                    implicitHeight: root.touchTarget
+                    text: qsTr("GGO")
+                    onClicked: root.controller.applyPreset("ggo")
+                }
+                Button {
+                    objectName: "consolidationPresetButton"
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 1
+                    implicitHeight: root.touchTarget
+                    text: qsTr("Consolid.")
+                    onClicked: root.controller.applyPreset("consolidation")
+                }
+                Button {
+                    objectName: "otsuButton"
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 1
+                    implicitHeight: root.touchTarget
+                    visible: plot.visible
+                    text: qsTr("Otsu %1").arg(Math.round(root.controller.otsuHu))
+                    onClicked: root.controller.lowHu = Math.round(root.controller.otsuHu)
                 }
             }
 
@@ -193,6 +318,43 @@ Pane {
                 }
             }
 
+            // --- pieces and smoothing ---
+            Switch {
+                objectName: "largestSwitch"
+                Layout.fillWidth: true
+                implicitHeight: root.touchTarget
+                text: qsTr("Largest piece only")
+                checked: root.controller.keepLargest
+                onToggled: root.controller.keepLargest = checked
+            }
+            RowLayout {
+                Layout.fillWidth: true
+                visible: !root.controller.keepLargest
+                spacing: root.gap
+                Label {
+                    Layout.fillWidth: true
+                    wrapMode: Text.WordWrap
+                    text: qsTr("Every piece above")
+                }
+                NumberField {
+                    objectName: "minPieceField"
+                    from: 0.001
+                    to: 1000
+                    decimals: 3
+                    unit: qsTr("mL")
+                    value: root.controller.minPieceMl
+                    onValueModified: (value) => root.controller.minPieceMl = value
+                }
+            }
+            Switch {
+                objectName: "medianSwitch"
+                Layout.fillWidth: true
+                implicitHeight: root.touchTarget
+                text: qsTr("3 \u00d7 3 median first")
+                checked: root.controller.smooth
+                onToggled: root.controller.smooth = checked
+            }
+
             RowLayout {
                 Layout.fillWidth: true
                 spacing: root.gap
@@ -200,7 +362,8 @@ Pane {
                     objectName: "runButton"
                     Layout.fillWidth: true
                     implicitHeight: root.touchTarget
-                    text: qsTr("Find GGO")
+                    // The mask follows the range by itself; this finishes at once (surface included).
+                    text: qsTr("Surface now")
                     highlighted: true
                     enabled: !root.busy && root.controller.hasRegion
                     onClicked: root.controller.run()
@@ -235,6 +398,7 @@ Pane {
                 wrapMode: Text.WordWrap
                 text: root.controller.task.status
             }
+            // --- figures ---
             Label {
                 objectName: "volumeLabel"
                 visible: root.controller.hasResult
@@ -243,13 +407,67 @@ Pane {
                 color: root.rangeColour
                 text: Format.volumeMl(root.controller.volumeMl)
             }
-            Button {
-                objectName: "exportButton"
+            GridLayout {
+                objectName: "figuresGrid"
                 Layout.fillWidth: true
-                implicitHeight: root.touchTarget
+                visible: root.controller.hasResult || root.controller.hasRegion
+                columns: 2
+                columnSpacing: root.gap
+                Label { text: qsTr("Pieces") }
+                Label {
+                    objectName: "piecesLabel"
+                    Layout.fillWidth: true
+                    text: root.controller.hasResult
+                          ? qsTr("%1 kept of %2 in the range").arg(root.controller.piecesKept).arg(root.controller.pieces)
+                          : "–"
+                }
+                Label { text: qsTr("Region") }
+                Label {
+                    objectName: "regionVolumeLabel"
+                    Layout.fillWidth: true
+                    text: Format.volumeMl(root.controller.regionVolumeMl)
+                }
+                Label {
+                    visible: root.controller.hasLungShares
+                    text: qsTr("Right lung")
+                }
+                Label {
+                    objectName: "rightLungLabel"
+                    Layout.fillWidth: true
+                    visible: root.controller.hasLungShares
+                    text: root.controller.rightLungPercent.toFixed(2) + " %"
+                }
+                Label {
+                    visible: root.controller.hasLungShares
+                    text: qsTr("Left lung")
+                }
+                Label {
+                    objectName: "leftLungLabel"
+                    Layout.fillWidth: true
+                    visible: root.controller.hasLungShares
+                    text: root.controller.leftLungPercent.toFixed(2) + " %"
+                }
+            }
+            RowLayout {
+                Layout.fillWidth: true
                 visible: root.controller.hasResult
-                text: qsTr("Save labels (NIfTI)…")
-                onClicked: saveDialog.open()
+                spacing: root.gap
+                Button {
+                    objectName: "exportButton"
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 1
+                    implicitHeight: root.touchTarget
+                    text: qsTr("Labels (NIfTI)…")
+                    onClicked: saveDialog.open()
+                }
+                Button {
+                    objectName: "csvButton"
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 1
+                    implicitHeight: root.touchTarget
+                    text: qsTr("Figures (CSV)…")
+                    onClicked: csvDialog.open()
+                }
             }
         }
     }
@@ -262,5 +480,14 @@ Pane {
         nameFilters: [qsTr("NIfTI (*.nii.gz *.nii)")]
         defaultSuffix: "nii.gz"
         onAccepted: root.controller.exportLabels(String(selectedFile))
+    }
+    FileDialog {
+        id: csvDialog
+        fileMode: FileDialog.SaveFile
+        acceptLabel: qsTr("Save")
+        title: qsTr("Save the GGO figures")
+        nameFilters: [qsTr("CSV (*.csv)")]
+        defaultSuffix: "csv"
+        onAccepted: root.controller.exportCsv(String(selectedFile))
     }
 }

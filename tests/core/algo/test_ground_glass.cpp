@@ -4,6 +4,7 @@
 // range and largest-piece rules on small known volumes, and the phantom's ROI against the
 // anchor's own scikit-image path, voxel for voxel.
 #include <carina/algo/GroundGlass.h>
+#include <carina/algo/GroundGlassSelector.h>
 
 #include <carina/io/Npy.h>
 
@@ -195,6 +196,17 @@ private slots:
         QCOMPARE(differ, std::size_t(0));
         // 11.94 mL of the phantom's 11.978 mL lesion, as the anchor reports.
         QVERIFY(std::abs(double(r.voxels) * 0.49e-3 - 11.94) < 0.01);
+
+        // The live path (prepared region, handles moved there and back) gives the same mask.
+        GroundGlassSelector selector(ct, roi, {}, true);
+        selector.select(options.lowHu + 50, options.highHu - 100);
+        selector.select(options.lowHu, options.highHu + 10);
+        const GroundGlassSelection live = selector.select(options.lowHu, options.highHu);
+        QCOMPARE(live.voxels, r.voxels);
+        differ = 0;
+        for (std::size_t n = 0; n < live.mask.size(); ++n)
+            differ += (e[n] != 0) != (live.mask[n] != 0);
+        QCOMPARE(differ, std::size_t(0));
     }
 };
 

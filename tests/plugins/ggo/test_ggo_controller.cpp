@@ -8,6 +8,8 @@
 #include <carina/edit/LabelPatch.h>
 #include <carina/io/VolumeReader.h>
 
+#include <QColor>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -267,6 +269,16 @@ private slots:
         QCOMPARE(adopterLate.region().box.end, before.box.end);
         QVERIFY(adopterLate.region().inPlane == before.inPlane);
         QTRY_VERIFY(!adopterLate.histogram().isEmpty());
+        // A region a session brings back waits for the user: no lesion layer appears unasked
+        // (it would replace the session's, hand edits and all), not even when the range moves.
+        adopterLate.setHighHu(-290);
+        QTest::qWait(100);
+        QCOMPARE(early.findLayer(GgoController::kLayerName), -1);
+        QVERIFY(runAndWait(adopterLate));
+        adopterLate.setHighHu(-600); // from then on the mask follows
+        QTRY_COMPARE(early.findLayer(GgoController::kLayerName), -1);
+        adopterLate.setHighHu(-300);
+        QTRY_VERIFY(early.findLayer(GgoController::kLayerName) >= 0);
         QVERIFY(early.layerOutline(early.findLayer(GgoController::kRegionLayerName)));
         // ... or after: the same, and a depth set afterwards (as a session does) keeps its slices.
         Document late;
@@ -394,6 +406,255 @@ private slots:
         QVERIFY2(controller.task()->error().contains(QLatin1String("No voxel")), qPrintable(controller.task()->error()));
         QCOMPARE(document.findLayer(GgoController::kLayerName), -1);
         QVERIFY(!controller.exportLabels(QStringLiteral("/tmp/never.nii.gz")));
+    }
+
+    // No button: once the region is prepared, the mask and the figures follow the range.
+    void the_mask_follows_the_range_live()
+    {
+        Document document;
+        document.setImage(test::syntheticGgoCt());
+        GgoController controller(&document);
+        document.setCursorIndex(QVector3D(30, 30, 20));
+        QVERIFY(controller.regionAroundCursor(60.0)); // both balls
+        const std::uint64_t ball = test::ballVoxelsAfterMedian(6);
+        QTRY_COMPARE(labelled(document, GgoController::kLayerName), ball);
+        QCOMPARE(controller.volumeMl(), double(ball) / 1000.0);
+        QCOMPARE(controller.pieces(), 2);
+        QCOMPARE(controller.piecesKept(), 1);
+        // The upper handle below the balls' -550 HU: nothing, said so, and no layer.
+        controller.setHighHu(-600);
+        QTRY_COMPARE(document.findLayer(GgoController::kLayerName), -1);
+        QVERIFY2(controller.task()->error().contains(QLatin1String("No voxel")), qPrintable(controller.task()->error()));
+        controller.setHighHu(-300);
+        QTRY_COMPARE(labelled(document, GgoController::kLayerName), ball);
+        QVERIFY(controller.task()->error().isEmpty());
+        // Every piece above a size: both balls, then only the large one again.
+        controller.setMinPieceMl(0.05);
+        controller.setKeepLargest(false);
+        const std::uint64_t small = test::ballVoxelsAfterMedian(3);
+        QTRY_COMPARE(labelled(document, GgoController::kLayerName), ball + small);
+        QCOMPARE(controller.piecesKept(), 2);
+        controller.setMinPieceMl(double(small + 1) / 1000.0);
+        QTRY_COMPARE(labelled(document, GgoController::kLayerName), ball);
+        // The median off: the raw balls (no tips lost).
+        controller.setKeepLargest(true);
+        controller.setSmooth(false);
+        QTRY_VERIFY(labelled(document, GgoController::kLayerName) > ball);
+        // The surface follows once the mask settles.
+        QTRY_VERIFY_WITH_TIMEOUT(document.findMesh(GgoController::kLayerName) >= 0, 10000);
+        const QColor red(int(ggo::kGgoColour[0]), int(ggo::kGgoColour[1]), int(ggo::kGgoColour[2]));
+        QVERIFY(red.hueF() < 0.05 || red.hueF() > 0.95); // red
+        // The declared session parameters are the live options too.
+        const QByteArray declared = GgoController::staticMetaObject.classInfo(
+            GgoController::staticMetaObject.indexOfClassInfo("carina.sessionParameters")).value();
+        for (const char *name : {"keepLargest", "minPieceMl", "smooth", "insideLungs"})
+            QVERIFY(declared.split(' ').contains(name));
+    }
+
+    // Without a lung layer the lesion is seen inside the body's see-through surface.
+    void the_surface_is_seen_inside_the_body()
+    {
+        Volume ct = test::syntheticGgoCt();
+        // A soft-tissue wall (40 HU) around the lung-like inside, air outside it.
+        for (int k = 0; k < 40; ++k)
+            for (int j = 0; j < 80; ++j)
+                for (int i = 0; i < 80; ++i) {
+                    const int edge = std::min({i, j, 79 - i, 79 - j});
+                    if (edge < 6)
+                        ct.data<std::int16_t>()[ct.geometry().linearIndex(i, j, k)] = std::int16_t(edge < 2 ? -1000 : 40);
+                }
+        Document document;
+        document.setImage(ct);
+        GgoController controller(&document);
+        document.setCursorIndex(QVector3D(40, 40, 20));
+        QVERIFY(controller.regionAroundCursor(30.0));
+        QTRY_VERIFY_WITH_TIMEOUT(document.findMesh(GgoController::kLayerName) >= 0, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(document.findMesh(GgoController::kBodyMeshName) >= 0, 10000);
+        QVERIFY(document.mesh(document.findMesh(GgoController::kBodyMeshName))->opacity < 0.5f);
+        QVERIFY(document.mesh(document.findMesh(GgoController::kLayerName))->opacity > 0.5f);
+    }
+
+    void presets_and_otsu_suggest_a_range()
+    {
+        Document document;
+        document.setImage(test::syntheticGgoCt());
+        GgoController controller(&document);
+        controller.applyPreset(QStringLiteral("consolidation"));
+        QCOMPARE(controller.lowHu(), -300.0);
+        QCOMPARE(controller.highHu(), 50.0);
+        controller.applyPreset(QStringLiteral("ggo"));
+        QCOMPARE(controller.lowHu(), -700.0);
+        QCOMPARE(controller.highHu(), -300.0);
+        controller.applyPreset(QStringLiteral("bone"));
+        QVERIFY(controller.task()->error().contains(QLatin1String("Unknown")));
+        document.setCursorIndex(QVector3D(40, 40, 20));
+        QVERIFY(controller.regionAroundCursor(20.0));
+        QTRY_VERIFY(!controller.histogram().isEmpty());
+        // Lung (-850) and lesion (-550): Otsu between them.
+        QVERIFY2(controller.otsuHu() > -850 && controller.otsuHu() < -550, qPrintable(QString::number(controller.otsuHu())));
+    }
+
+    // Outlines on several slices are interpolated; one on the same slice replaces; one cleared
+    // leaves the others.
+    void outlines_on_several_slices_are_interpolated()
+    {
+        Document document;
+        document.setImage(test::syntheticGgoCt());
+        GgoController controller(&document);
+        const auto square = [](int slice, int half) {
+            return shape(DrawnShape::Kind::Rectangle, algo::SlicePlane::Axial, slice,
+                         {Eigen::Vector3d(40 - half, 40 - half, slice), Eigen::Vector3d(40 + half, 40 + half, slice)});
+        };
+        controller.takeShape(square(15, 2));
+        controller.takeShape(square(25, 8));
+        QCOMPARE(controller.outlineSlices(), (QVariantList{15, 25}));
+        GgoRegion region = controller.region();
+        QCOMPARE(region.box.begin[2], 15);
+        QCOMPARE(region.box.end[2], 26);
+        QVERIFY(!region.mask.empty());
+        // A square that grows from 5 to 17 voxels wide: about 11 wide half-way.
+        const auto widthAt = [&](int z) {
+            const GgoRegion &r = controller.region();
+            int w = 0;
+            for (int x = 0; x < r.box.end[0] - r.box.begin[0]; ++x)
+                w += r.inside(x, 40 - r.box.begin[1], z - r.box.begin[2]);
+            return w;
+        };
+        QCOMPARE(widthAt(15), 5);
+        QCOMPARE(widthAt(25), 17);
+        QVERIFY2(std::abs(widthAt(20) - 11) <= 1, qPrintable(QString::number(widthAt(20))));
+        // The same slice again: replaced.
+        controller.takeShape(square(25, 4));
+        QCOMPARE(controller.outlineSlices(), (QVariantList{15, 25}));
+        QCOMPARE(widthAt(25), 9);
+        // One cleared: the other alone, a prism over the depth.
+        QVERIFY(controller.clearOutline(25));
+        QCOMPARE(controller.outlineSlices(), (QVariantList{15}));
+        QVERIFY(controller.region().mask.empty());
+        QCOMPARE(controller.firstSlice(), 0);
+        QVERIFY(!controller.clearOutline(7));
+        // The region layer shows the interpolated solid.
+        controller.takeShape(square(25, 8));
+        const LabelVolume &shown = *document.layer(document.findLayer(GgoController::kRegionLayerName)).labels;
+        QCOMPARE(std::uint64_t(std::count(shown.data(), shown.data() + shown.voxelCount(), GgoController::kRegionLabel)),
+                 controller.region().voxelCount());
+        QCOMPARE(controller.regionVolumeMl(), double(controller.region().voxelCount()) / 1000.0);
+    }
+
+    void a_side_view_limits_the_region_in_its_plane()
+    {
+        Document document;
+        document.setImage(test::syntheticGgoCt());
+        GgoController controller(&document);
+        controller.takeShape(shape(DrawnShape::Kind::Rectangle, algo::SlicePlane::Axial, 20,
+                                   {Eigen::Vector3d(30, 30, 20), Eigen::Vector3d(50, 50, 20)}));
+        // A coronal rectangle over x 35..45, slices 15..25: the region narrows in x too.
+        controller.takeShape(shape(DrawnShape::Kind::Rectangle, algo::SlicePlane::Coronal, 40,
+                                   {Eigen::Vector3d(35, 40, 15), Eigen::Vector3d(45, 40, 25)}));
+        QVERIFY(controller.hasSideLimit());
+        QCOMPARE(controller.region().box.begin, (Dims{35, 30, 15}));
+        QCOMPARE(controller.region().box.end, (Dims{46, 51, 26}));
+        // A sagittal one replaces it and limits y.
+        controller.takeShape(shape(DrawnShape::Kind::Rectangle, algo::SlicePlane::Sagittal, 40,
+                                   {Eigen::Vector3d(40, 38, 18), Eigen::Vector3d(40, 42, 22)}));
+        QCOMPARE(controller.region().box.begin, (Dims{30, 38, 18}));
+        QCOMPARE(controller.region().box.end, (Dims{51, 43, 23}));
+        controller.clearSideLimit();
+        QVERIFY(!controller.hasSideLimit());
+        QCOMPARE(controller.region().box.begin[1], 30);
+    }
+
+    // A lung layer: the region can be limited to it, and the lesion's share of each lung shows.
+    void inside_the_lungs_and_each_lungs_share()
+    {
+        Document document;
+        document.setImage(test::syntheticGgoCt());
+        GgoController controller(&document);
+        QVERIFY(!controller.hasLungLayer());
+        controller.setInsideLungs(true);
+        QVERIFY(!controller.hasRegion());
+        QVERIFY(controller.task()->status().contains(QLatin1String("lung")));
+        // Right lung (label 1): x < 40; left lung (2): x >= 40, both y 10..70, z 5..35.
+        auto lungs = std::make_shared<LabelVolume>(document.image().geometry());
+        for (int z = 5; z < 35; ++z)
+            for (int y = 10; y < 70; ++y)
+                for (int x = 5; x < 75; ++x)
+                    lungs->set(x, y, z, x < 40 ? 1 : 2);
+        QSignalSpy lungSignal(&controller, &GgoController::lungsChanged);
+        document.addLayer(GgoController::kLungLayerName, lungs);
+        QVERIFY(controller.hasLungLayer());
+        QVERIFY(!lungSignal.isEmpty());
+        // Inside the lungs with no outline: the lungs are the region.
+        QVERIFY(controller.hasRegion());
+        QCOMPARE(controller.region().box.begin, (Dims{5, 10, 5}));
+        QCOMPARE(controller.region().box.end, (Dims{75, 70, 35}));
+        const std::uint64_t ball = test::ballVoxelsAfterMedian(6);
+        QTRY_COMPARE(labelled(document, GgoController::kLayerName), ball);
+        QVERIFY(controller.hasLungShares());
+        // In 3D, inside the see-through lungs.
+        QTRY_VERIFY_WITH_TIMEOUT(document.findMesh(GgoController::kContextMeshName) >= 0, 10000);
+        // The ball straddles x = 40: its voxels at x < 40 are the right lung's share.
+        std::uint64_t right = 0;
+        const LabelVolume &ggoLayer = *document.layer(document.findLayer(GgoController::kLayerName)).labels;
+        for (int z = 0; z < 40; ++z)
+            for (int y = 0; y < 80; ++y)
+                for (int x = 0; x < 40; ++x)
+                    right += ggoLayer.at(x, y, z) == ggo::kGgoLabel;
+        const double lungVoxels = 35.0 * 60 * 30;
+        QVERIFY(std::abs(controller.rightLungPercent() - 100.0 * double(right) / lungVoxels) < 1e-9);
+        QVERIFY(std::abs(controller.leftLungPercent() - 100.0 * double(ball - right) / lungVoxels) < 1e-9);
+        // An outline partly outside the lungs is cut to them.
+        controller.takeShape(shape(DrawnShape::Kind::Rectangle, algo::SlicePlane::Axial, 20,
+                                   {Eigen::Vector3d(0, 0, 20), Eigen::Vector3d(50, 50, 20)}));
+        QCOMPARE(controller.region().box.begin, (Dims{5, 10, 5}));
+        QCOMPARE(controller.region().box.end, (Dims{51, 51, 35}));
+        // The CSV has the lungs' columns.
+        QTRY_VERIFY(controller.hasResult());
+        QTemporaryDir dir;
+        const QString csv = dir.filePath(QStringLiteral("ggo.csv"));
+        QVERIFY2(controller.exportCsv(csv), qPrintable(controller.task()->error()));
+        QFile file(csv);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(file.readAll()).split(u'\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 2);
+        QVERIFY(lines[0].contains(QLatin1String("right_lung_percent")));
+        QCOMPARE(lines[1].split(u',').size(), lines[0].split(u',').size());
+        QVERIFY(!lines[1].split(u',').last().isEmpty());
+        // A region outside the lungs is explained.
+        controller.takeShape(shape(DrawnShape::Kind::Rectangle, algo::SlicePlane::Axial, 2,
+                                   {Eigen::Vector3d(0, 0, 2), Eigen::Vector3d(3, 3, 2)}));
+        QVERIFY(controller.clearOutline(20));
+        QVERIFY(!controller.hasRegion());
+        QVERIFY2(controller.task()->error().contains(QLatin1String("no lung")), qPrintable(controller.task()->error()));
+    }
+
+    void images_that_are_not_ct_are_refused()
+    {
+        Volume mr = test::syntheticGgoCt();
+        mr.info().modality = "MR";
+        mr.info().units.clear();
+        Document document;
+        document.setImage(mr);
+        GgoController controller(&document);
+        document.setCursorIndex(QVector3D(40, 40, 20));
+        QVERIFY(controller.regionAroundCursor(20.0));
+        QVERIFY(!controller.run());
+        QVERIFY2(controller.task()->error().contains(QLatin1String("MR")), qPrintable(controller.task()->error()));
+        QVERIFY(!controller.findLungs());
+        QVERIFY(controller.task()->error().contains(QLatin1String("MR")));
+        // A photograph-like image: no modality, values 0..255.
+        ImageGeometry g;
+        g.dims = {32, 32, 1};
+        Volume png(VoxelType::UInt8, g);
+        for (std::size_t n = 0; n < png.voxelCount(); ++n)
+            png.data<std::uint8_t>()[n] = std::uint8_t(n % 256);
+        Document photo;
+        photo.setImage(png);
+        GgoController onPhoto(&photo);
+        photo.setCursorIndex(QVector3D(16, 16, 0));
+        QVERIFY(onPhoto.regionAroundCursor(10.0));
+        QVERIFY(!onPhoto.run());
+        QVERIFY2(onPhoto.task()->error().contains(QLatin1String("Hounsfield")), qPrintable(onPhoto.task()->error()));
     }
 
     void a_new_image_clears_everything_and_the_tools_are_given_back()

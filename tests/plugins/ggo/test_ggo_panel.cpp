@@ -81,6 +81,78 @@ private slots:
         QTRY_VERIFY(document.shapeConsumer().isEmpty());
     }
 
+    // The live workflow by touch: the lesion without a button, the presets, the histogram's
+    // scale, every piece above a size, the figures, outlines cleared by their chips.
+    void live_options_and_figures_by_touch()
+    {
+        test::PanelHarness harness;
+        QVERIFY2(harness.load(QStringLiteral("ggo"), test::syntheticGgoCt()), qPrintable(harness.error()));
+        QVERIFY2(harness.show(QSize(420, 1800)), qPrintable(harness.error()));
+        Document &document = harness.document();
+        QObject *controller = harness.controller();
+        QQuickItem *panel = harness.panel();
+
+        document.setCursorIndex(QVector3D(30, 30, 20));
+        harness.tap(findItem(panel, QStringLiteral("cursorBoxButton"))); // 50 mm: both balls
+        QTRY_VERIFY_WITH_TIMEOUT(controller->property("hasResult").toBool(), 30000);
+        QQuickItem *volume = findItem(panel, QStringLiteral("volumeLabel"));
+        const QString large = QString::number(double(test::ballVoxelsAfterMedian(6)) / 1000.0, 'f', 2);
+        QTRY_VERIFY2(volume->property("text").toString().contains(large), qPrintable(volume->property("text").toString()));
+        QTRY_VERIFY(findItem(panel, QStringLiteral("piecesLabel"))->property("text").toString().contains(QStringLiteral("1 kept of 2")));
+
+        // Consolidation: nothing in these balls; explained, and the lesion goes.
+        QQuickItem *consolidation = findItem(panel, QStringLiteral("consolidationPresetButton"));
+        QVERIFY(consolidation && consolidation->height() >= 48);
+        harness.tap(consolidation);
+        QTRY_COMPARE(controller->property("highHu").toDouble(), 50.0);
+        QTRY_VERIFY(!controller->property("hasResult").toBool());
+        QTRY_VERIFY(findItem(panel, QStringLiteral("errorLabel"))->property("text").toString().contains(QStringLiteral("No voxel")));
+        harness.tap(findItem(panel, QStringLiteral("ggoPresetButton")));
+        QTRY_VERIFY(controller->property("hasResult").toBool());
+
+        // The low handle dragged by a finger up to the lesions' -550 HU (the low end is
+        // exclusive): the lesion goes at once, no button; dragged back, it returns.
+        QQuickItem *plot = findItem(panel, QStringLiteral("histogramPlot"));
+        QTRY_COMPARE(plot->width(), plot->parentItem()->width());
+        const double min = plot->property("minimum").toDouble(), max = plot->property("maximum").toDouble();
+        const auto xOf = [&](double hu) { return (hu - min) / (max - min) * plot->width(); };
+        const double y = plot->height() / 2;
+        harness.drag(plot, QPointF(xOf(-700), y), QPointF(plot->width() + 20, y)); // past the edge: the maximum
+        QTRY_VERIFY(controller->property("lowHu").toDouble() >= -552);
+        QTRY_VERIFY(!controller->property("hasResult").toBool());
+        harness.drag(plot, QPointF(std::min(xOf(controller->property("lowHu").toDouble()), plot->width() - 2), y), QPointF(xOf(-700), y));
+        QTRY_VERIFY(controller->property("lowHu").toDouble() < -650);
+        QTRY_VERIFY(controller->property("hasResult").toBool());
+        QTRY_VERIFY(volume->property("text").toString().contains(large));
+
+        // Log and linear counts.
+        QCOMPARE(plot->property("scale").toString(), QStringLiteral("log"));
+        harness.tap(findItem(panel, QStringLiteral("linearButton")));
+        QTRY_COMPARE(plot->property("scale").toString(), QStringLiteral("linear"));
+
+        // Every piece: both balls.
+        harness.tap(findItem(panel, QStringLiteral("largestSwitch")));
+        QTRY_VERIFY(!controller->property("keepLargest").toBool());
+        QVERIFY(findItem(panel, QStringLiteral("minPieceField"))->isVisible());
+        QTRY_VERIFY(findItem(panel, QStringLiteral("piecesLabel"))->property("text").toString().contains(QStringLiteral("2 kept of 2")));
+
+        // Two outlines, one cleared by its chip.
+        controller->setProperty("drawing", true);
+        for (int slice : {16, 24}) {
+            DrawnShape r;
+            r.kind = DrawnShape::Kind::Rectangle;
+            r.plane = algo::SlicePlane::Axial;
+            r.slice = slice;
+            r.points = {Eigen::Vector3d(32, 32, slice), Eigen::Vector3d(48, 48, slice)};
+            document.submitShape(r);
+        }
+        QCOMPARE(controller->property("outlineSlices").toList().size(), 2);
+        QQuickItem *chip = nullptr;
+        QTRY_VERIFY((chip = findItem(panel, QStringLiteral("outlineChip24"))) && chip->isVisible());
+        harness.tap(chip);
+        QTRY_COMPARE(controller->property("outlineSlices").toList().size(), 1);
+    }
+
     // The slab's depth is on the panel: typed, it moves the outline's slices (and the region's
     // layer with them), and the region text says how deep the region is.
     void the_depth_is_a_field_and_moves_the_slices()
