@@ -4,6 +4,8 @@
 
 #include "edit/LabelEditCommand.h"
 
+#include <carina/LayerSurfaces.h>
+
 #include <QFileInfo>
 #include <QUndoStack>
 
@@ -48,7 +50,8 @@ std::pair<double, double> robustRange(const Volume &volume)
 
 } // namespace
 
-Document::Document(QObject *parent) : QObject(parent), m_undoStack(new QUndoStack(this))
+Document::Document(QObject *parent)
+    : QObject(parent), m_undoStack(new QUndoStack(this)), m_layerSurfaces(new LayerSurfaces(this))
 {
     qRegisterMetaType<carina::VoxelBox>();
     qRegisterMetaType<carina::DrawnShape>();
@@ -327,6 +330,16 @@ void Document::setLayerHighlight(int index, int label)
         return;
     m_layers[std::size_t(index)].highlighted = id;
     emit layersChanged();
+}
+
+bool Document::layerIn3D(int index) const
+{
+    return m_layerSurfaces->isShown(index);
+}
+
+void Document::setLayerIn3D(int index, bool shown)
+{
+    m_layerSurfaces->setShown(index, shown);
 }
 
 void Document::notifyLayerTableChanged(int index)
