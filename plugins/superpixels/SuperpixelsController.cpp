@@ -5,6 +5,7 @@
 #include "SeedSuperpixels.h"
 #include "SuperpixelPaint.h"
 
+#include <carina/LayerSurfaces.h>
 #include <carina/algo/Superpixels.h>
 #include <carina/io/LabelNifti.h>
 #include <carina/io/LocalPath.h>
@@ -341,6 +342,8 @@ int SuperpixelsController::ensureSegmentationLayer()
     for (int id = 1; id <= kLabelChoices; ++id)
         labels->table().set(LabelInfo{std::uint16_t(id), "Label " + std::to_string(id), LabelTable::defaultColour(std::uint16_t(id)), true});
     layer = m_document->addLayer(kSegmentationLayerName, labels, 0.5);
+    // As the seed's 3D view: each painted label as a mesh, following the strokes.
+    m_document->setLayerIn3D(layer, true);
     return layer;
 }
 

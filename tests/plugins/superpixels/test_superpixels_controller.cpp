@@ -8,6 +8,7 @@
 #include "SuperpixelsController.h"
 
 #include <carina/Document.h>
+#include <carina/LayerSurfaces.h>
 #include <carina/io/VolumeReader.h>
 
 #include <QDir>
@@ -134,6 +135,16 @@ private slots:
         QVERIFY(painted > 50);
         QCOMPARE(c.paintedLabels(), 1);
         const std::vector<std::uint16_t> afterFirst = copyOf(labels);
+
+        // The painted label is a mesh in the 3D view enclosing its voxels' volume within 2 %.
+        QVERIFY(doc.layerIn3D(seg));
+        QTRY_VERIFY_WITH_TIMEOUT(doc.findMesh(SuperpixelsController::kSegmentationLayerName + QStringLiteral(": Label 1")) >= 0, 20000);
+        QTRY_VERIFY(!doc.layerSurfaces()->task()->busy());
+        {
+            const double enclosed = std::abs(doc.mesh(doc.findMesh(SuperpixelsController::kSegmentationLayerName + QStringLiteral(": Label 1")))->enclosedVolume());
+            const double expected = double(painted) * g.spacing.prod();
+            QVERIFY2(std::abs(enclosed - expected) <= 0.02 * expected, qPrintable(QStringLiteral("%1 vs %2").arg(enclosed).arg(expected)));
+        }
 
         // Label 2 on another superpixel, then an erase of the first stroke's first superpixel.
         c.setActiveLabel(2);
