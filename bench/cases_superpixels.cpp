@@ -5,7 +5,12 @@
 // relabelled, and their boundaries), and SLIC at scale on the 512x512x300 CT phantom.
 #include "BenchSupport.h"
 
+#include "SuperpixelPaint.h"
+
+#include <carina/LabelVolume.h>
+#include <carina/algo/SliceRender.h>
 #include <carina/algo/Superpixels.h>
+#include <carina/edit/LabelPatch.h>
 #include <carina/io/Npy.h>
 
 #include <algorithm>
@@ -166,9 +171,63 @@ void benchCt(const Options &o, const std::string &caseName)
              {"volume_mib", number(std::round(double(ct.byteSize()) / 1048576.0), 6)}});
 }
 
+// One paint stroke on BraTS as the plugin does it: the superpixels under a 40-voxel axial stroke
+// across the tumour painted into the segmentation through an undo patch, then the axial slice
+// redrawn with the boundaries (outlines) and the segmentation. The map (mask5000's parameters)
+// is made untimed; each run's patch is reverted untimed.
+void benchStroke(const Options &o, const std::string &caseName)
+{
+    const Volume img = brainAsUbyte(o);
+    const io::NpyArray segNpy = io::readNpy(o.dataDir + "/brain_seg.npy");
+    algo::SlicOptions options;
+    options.nSegments = 5000;
+    std::vector<std::uint8_t> mask(img.voxelCount());
+    for (std::size_t i = 0; i < mask.size(); ++i)
+        mask[i] = img.data<std::uint8_t>()[i] > 10;
+    algo::SuperpixelMap map = algo::slicSuperpixels(img, options, mask.data());
+    LabelVolume superpixels(img.geometry());
+    std::copy(map.labels.begin(), map.labels.end(), superpixels.data());
+    const std::vector<VoxelBox> boxes = superpixels::superpixelBoxes(superpixels);
+    LabelVolume segmentation(img.geometry());
+    // The stroke: through the tumour's centre of mass, along x on its axial slice.
+    const Dims d = img.dims();
+    double cx = 0, cy = 0, cz = 0, n = 0;
+    for (int z = 0; z < d[2]; ++z)
+        for (int y = 0; y < d[1]; ++y)
+            for (int x = 0; x < d[0]; ++x)
+                if (segNpy.bytes[(std::size_t(z) * d[1] + y) * d[0] + x]) {
+                    cx += x, cy += y, cz += z, n += 1;
+                }
+    if (n == 0)
+        throw std::runtime_error("brain_seg.npy: no tumour");
+    const int y0 = int(cy / n), z0 = int(cz / n), x0 = int(cx / n);
+    std::vector<std::size_t> stroke;
+    for (int x = std::max(0, x0 - 20); x < std::min(d[0], x0 + 20); ++x)
+        stroke.push_back(img.geometry().linearIndex(x, y0, z0));
+    LabelPatch patch;
+    std::size_t painted = 0, touched = 0;
+    algo::SliceImage slice;
+    const Timing t = timeRuns(o.repeat ? o.repeat : 20, 1,
+                              [&] {
+                                  patch = LabelPatch();
+                                  const std::vector<std::uint16_t> ids = superpixels::touchedSuperpixels(superpixels, stroke);
+                                  painted = superpixels::paintSuperpixels(superpixels, boxes, ids, 1, segmentation, patch);
+                                  patch.finish(d);
+                                  touched = ids.size();
+                                  const std::vector<algo::LabelOverlay> overlays{{&superpixels, 1.0, true, 0}, {&segmentation, 0.5, false, 0}};
+                                  algo::renderSlice(img, algo::SlicePlane::Axial, z0, 127.5, 255.0, overlays, slice);
+                              },
+                              [&] { patch.revert(segmentation); });
+    emitRow("superpixels", caseName, t,
+            {{"superpixels_touched", std::to_string(touched)},
+             {"voxels_painted", std::to_string(painted)},
+             {"n_segments", std::to_string(map.count)}});
+}
+
 } // namespace
 
 CARINA_BENCH_CASE("superpixels", "app", benchBrain);
 CARINA_BENCH_CASE("superpixels", "grid5000", benchBrain);
 CARINA_BENCH_CASE("superpixels", "mask5000", benchBrain);
 CARINA_BENCH_CASE("superpixels", "ct_20000", benchCt);
+CARINA_BENCH_CASE("superpixels", "stroke_brats", benchStroke);
