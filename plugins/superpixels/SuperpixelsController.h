@@ -34,7 +34,7 @@ class SuperpixelsController : public QObject
 {
     Q_OBJECT
     Q_CLASSINFO("carina.sessionParameters",
-                "nSegments compactness useMask maskThreshold dropDark minMean boundaryColor showBoundaries activeLabel")
+                "nSegments compactness useMask maskThreshold dropDark minMean boundaryColor activeLabel")
     Q_PROPERTY(carina::Document *document READ document CONSTANT)
     Q_PROPERTY(int nSegments READ nSegments WRITE setNSegments NOTIFY parametersChanged)
     Q_PROPERTY(double compactness READ compactness WRITE setCompactness NOTIFY parametersChanged)
