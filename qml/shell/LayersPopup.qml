@@ -6,7 +6,7 @@ import QtQuick.Layouts
 import Carina.Shell
 import Carina.Controls
 
-// The label layers of the study: show/hide each and set its overlay opacity. Plugins that
+// The label layers of the study: show/hide each, show it in 3D and set its overlay opacity. Plugins that
 // segment add layers; this list only mirrors and edits the document's display settings.
 Popup {
     id: root
@@ -28,6 +28,7 @@ Popup {
     Connections {
         target: root.document
         function onLayersChanged() { root.revision++ }
+        function onMeshesChanged() { root.revision++ }
     }
 
     contentItem: ColumnLayout {
@@ -68,6 +69,16 @@ Popup {
                     elide: Text.ElideRight
                     color: Theme.text
                     font.pixelSize: Theme.fontNormal
+                }
+                // The layer in the 3D view: one mesh per label, following its edits.
+                Button {
+                    objectName: "layerIn3D"
+                    text: qsTr("3D")
+                    checkable: true
+                    implicitHeight: Theme.touchTarget
+                    implicitWidth: Theme.touchTarget
+                    checked: { root.revision; return root.document.layerIn3D(row.index) }
+                    onToggled: root.document.setLayerIn3D(row.index, checked)
                 }
                 Slider {
                     objectName: "layerOpacity"

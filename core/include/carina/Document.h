@@ -26,6 +26,8 @@
 
 namespace carina {
 
+class LayerSurfaces;
+
 /// A label layer of the document: a LabelVolume on the image's grid with display settings.
 struct CARINA_CORE_EXPORT LabelLayer
 {
@@ -170,6 +172,12 @@ public:
     Q_INVOKABLE void setLayerHighlight(int index, int label);
     /// Call after changing the colours or visibility in layer `index`'s LabelTable: views redraw.
     void notifyLayerTableChanged(int index);
+    /// Whether layer `index` is shown in the 3D view as one mesh per label in its colours
+    /// ("<layer>: <label>"), rebuilt off the UI thread after its edits settle (LayerSurfaces).
+    Q_INVOKABLE bool layerIn3D(int index) const;
+    Q_INVOKABLE void setLayerIn3D(int index, bool shown);
+    /// The facility behind layerIn3D (its task tells when a rebuild ends).
+    LayerSurfaces *layerSurfaces() const { return m_layerSurfaces; }
     /// The visible layers as slice-render overlays, bottom layer first (what every view draws).
     std::vector<algo::LabelOverlay> visibleOverlays() const;
     /// Mutable access for edits: call notifyLabelsChanged() with the edited box afterwards.
@@ -249,6 +257,7 @@ private:
     std::vector<LabelLayer> m_layers;
     std::vector<std::shared_ptr<Mesh>> m_meshes;
     QUndoStack *m_undoStack;
+    LayerSurfaces *m_layerSurfaces;
     friend class LabelEditCommand; // keeps labelCounts() in step with undo and redo
     void applyCountChanges(const LabelVolume *labels, const std::vector<LabelCountChange> &changes, int sign);
     // Per label volume (not index: layers can be removed), present only while exact.

@@ -5,6 +5,7 @@
 #include "edit/LabelEditCommand.h"
 
 #include <carina/PixelSize.h>
+#include <carina/LayerSurfaces.h>
 
 #include <QFileInfo>
 #include <QUndoStack>
@@ -64,7 +65,8 @@ bool isCt(const Volume &image)
 
 } // namespace
 
-Document::Document(QObject *parent) : QObject(parent), m_undoStack(new QUndoStack(this))
+Document::Document(QObject *parent)
+    : QObject(parent), m_undoStack(new QUndoStack(this)), m_layerSurfaces(new LayerSurfaces(this))
 {
     qRegisterMetaType<carina::VoxelBox>();
     qRegisterMetaType<carina::DrawnShape>();
@@ -491,6 +493,16 @@ void Document::setLayerHighlight(int index, int label)
         return;
     m_layers[std::size_t(index)].highlighted = id;
     emit layersChanged();
+}
+
+bool Document::layerIn3D(int index) const
+{
+    return m_layerSurfaces->isShown(index);
+}
+
+void Document::setLayerIn3D(int index, bool shown)
+{
+    m_layerSurfaces->setShown(index, shown);
 }
 
 void Document::notifyLayerTableChanged(int index)
