@@ -43,7 +43,7 @@ Pane {
             Label {
                 Layout.fillWidth: true
                 wrapMode: Text.WordWrap
-                text: qsTr("Pick a class and scribble on a few pixels of it with the Draw tools; do the same for the other classes. The classifier learns after each stroke and segments the visible slice first, then the rest.")
+                text: qsTr("Pick a class and scribble on a few pixels of it with the Draw tools (choose the brush or stroke there first, then switch scribbling on here); do the same for the other classes. The classifier learns after each stroke and segments the visible slice first, then the rest.")
             }
             Switch {
                 objectName: "drawSwitch"
