@@ -15,7 +15,7 @@ shared=${CARINA_SHARED_DIR:-$source_dir/../shared}
 out=${CARINA_FUZZ_OUT:-$build_dir/findings}
 seconds=${1:-600}
 [ $# -gt 0 ] && shift
-targets=${*:-nifti nifti_gz image read_volume dicom dicom_worker session}
+targets=${*:-nifti nifti_gz image read_volume dicom dicom_worker session trainable_model}
 
 # Workers run with the same sanitizers; they inherit these settings.
 export CARINA_DICOM_WORKER="$build_dir/bin/carina-dicom-worker"
@@ -36,6 +36,7 @@ seeds() {
     dicom) echo "$shared/data/dicom-robustness" ;;
     dicom_worker) echo "$shared/data/dicom-robustness $shared/data/ct/nysbu-single-slices" ;;
     session) echo "$source_dir/tests/data/session" ;;
+    trainable_model) echo "$source_dir/tests/data/trainable" ;;
     read_volume) echo "$source_dir/tests/data/nifti $shared/data/images2d $shared/data/dicom-robustness" ;;
   esac
 }

@@ -17,3 +17,4 @@ target_sources(carina_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/Superpixels.cpp)
 set_source_files_properties(${CMAKE_CURRENT_LIST_DIR}/Superpixels.cpp PROPERTIES
   COMPILE_OPTIONS "$<$<CONFIG:Release,RelWithDebInfo>:-O3>")
 target_sources(carina_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/LabelSurfaces.cpp)
+target_sources(carina_core PRIVATE ${CMAKE_CURRENT_LIST_DIR}/PixelFeatures.cpp ${CMAKE_CURRENT_LIST_DIR}/RandomForest.cpp)
