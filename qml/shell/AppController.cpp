@@ -42,16 +42,12 @@ QVariantMap describe(const io::DicomSeriesInfo &s)
             {QStringLiteral("columns"), s.columns}};
 }
 
-// Files the scan skipped. A README or checksum list beside the slices is normal and only
-// logged; a damaged DICOM file is something the reader should know about.
+// Files the scan skipped. A README or checksum list beside the slices is normal and not worth
+// a banner; a damaged DICOM file is something the reader should know about (by file name).
 void addScanProblems(const std::vector<std::string> &problems, std::vector<std::string> &warnings)
 {
-    for (const std::string &problem : problems) {
-        if (problem.find("not a DICOM file") != std::string::npos)
-            qInfo("carina: skipped %s", problem.c_str());
-        else
-            warnings.push_back(problem);
-    }
+    const std::vector<std::string> told = io::scanProblemWarnings(problems, false);
+    warnings.insert(warnings.begin(), told.begin(), told.end());
 }
 
 } // namespace

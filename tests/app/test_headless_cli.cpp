@@ -39,6 +39,10 @@ private slots:
         QVERIFY2(run.out.contains(QLatin1String("modality: CT\n")), qPrintable(run.out));
         QVERIFY2(run.out.contains(QLatin1String("units: HU\n")), qPrintable(run.out));
         QVERIFY2(run.out.contains(QLatin1String("orientation: ")), qPrintable(run.out));
+        // The sample folder's SHA256SUMS and SOURCE.md: one line, no file named (issue 22.5).
+        QCOMPARE(run.out.count(QLatin1String("warning: ")), 1);
+        QVERIFY2(run.out.contains(QLatin1String("warning: 2 files are not a DICOM image and were skipped\n")), qPrintable(run.out));
+        QVERIFY2(!run.out.contains(QLatin1String("SHA256SUMS")) && !run.err.contains(QLatin1String("SHA256SUMS")), qPrintable(run.out + run.err));
     }
 
     void info_json_is_machine_readable_and_deterministic()

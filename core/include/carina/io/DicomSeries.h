@@ -54,6 +54,13 @@ CARINA_CORE_EXPORT DicomScan scanDicom(const std::string &path, const TaskContex
 /// on.
 CARINA_CORE_EXPORT LoadResult loadDicomSeries(const DicomSeriesInfo &series, const TaskContext &context = TaskContext::none());
 
+/// What a scan's skipped files are worth telling the user, as warnings: files that are no
+/// DICOM image at all (a README, checksums, a DICOMDIR) in one line with their count, or not at
+/// all unless `countStrayFiles`; damaged DICOM files by file name (never the folder: DICOM
+/// folders are often named after the patient), the first 10, then a count.
+CARINA_CORE_EXPORT std::vector<std::string> scanProblemWarnings(const std::vector<std::string> &problems,
+                                                                bool countStrayFiles = true);
+
 /// True when `path` looks like DICOM (a "DICM" preamble, or a folder holding such files).
 CARINA_CORE_EXPORT bool looksLikeDicom(const std::string &path);
 

@@ -396,6 +396,33 @@ LoadResult loadDicomSeries(const DicomSeriesInfo &series, const TaskContext &con
     return result;
 }
 
+std::vector<std::string> scanProblemWarnings(const std::vector<std::string> &problems, bool countStrayFiles)
+{
+    constexpr std::size_t shown = 10;
+    std::size_t notImages = 0;
+    std::vector<std::string> named;
+    for (const std::string &problem : problems) {
+        if (problem.find(": not a DICOM file") != std::string::npos
+            || problem.find(": holds no image (no Pixel Data element)") != std::string::npos) {
+            ++notImages;
+            continue;
+        }
+        // "<path>: <why>" -> "<file name>: <why>"
+        const std::size_t reason = problem.find(": ");
+        const std::size_t slash = reason == std::string::npos ? std::string::npos : problem.rfind('/', reason);
+        named.push_back(slash == std::string::npos ? problem : problem.substr(slash + 1));
+    }
+    std::vector<std::string> warnings;
+    if (notImages > 0 && countStrayFiles)
+        warnings.push_back(std::to_string(notImages) + (notImages == 1 ? " file is" : " files are")
+                           + " not a DICOM image and " + (notImages == 1 ? "was" : "were") + " skipped");
+    for (std::size_t i = 0; i < named.size() && i < shown; ++i)
+        warnings.push_back(named[i]);
+    if (named.size() > shown)
+        warnings.push_back("... and " + std::to_string(named.size() - shown) + " more damaged files skipped");
+    return warnings;
+}
+
 bool looksLikeDicom(const std::string &path)
 {
     namespace fs = std::filesystem;

@@ -20,17 +20,6 @@ using namespace detail;
 
 namespace {
 
-// Warnings about skipped files: the first few by name, then a count, so a folder of 5000
-// stray files does not flood the user.
-void addScanProblems(const DicomScan &scan, std::vector<std::string> &warnings)
-{
-    constexpr std::size_t shown = 10;
-    for (std::size_t i = 0; i < scan.problems.size() && i < shown; ++i)
-        warnings.push_back(scan.problems[i]);
-    if (scan.problems.size() > shown)
-        warnings.push_back("... and " + std::to_string(scan.problems.size() - shown) + " more files skipped");
-}
-
 LoadResult readDicom(const std::string &path, const ReadOptions &options, const TaskContext &context)
 {
     const DicomScan scan = scanDicom(path, context);
@@ -52,9 +41,9 @@ LoadResult readDicom(const std::string &path, const ReadOptions &options, const 
     }
     LoadResult result = loadDicomSeries(*chosen, context);
     std::vector<std::string> warnings;
-    addScanProblems(scan, warnings);
+    warnings = scanProblemWarnings(scan.problems);
     if (options.seriesInstanceUid.empty() && scan.series.size() > 1)
-        warnings.push_back(path + ": holds " + std::to_string(scan.series.size()) + " series; loaded the largest ("
+        warnings.push_back("the folder holds " + std::to_string(scan.series.size()) + " series; loaded the largest ("
                            + std::to_string(chosen->frameCount) + " slices"
                            + (chosen->description.empty() ? std::string() : ", " + chosen->description) + ")");
     result.warnings.insert(result.warnings.begin(), warnings.begin(), warnings.end());
