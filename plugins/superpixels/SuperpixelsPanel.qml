@@ -130,7 +130,7 @@ Pane {
                 objectName: "statusLabel"
                 Layout.fillWidth: true
                 visible: !root.busy
-                elide: Text.ElideRight
+                wrapMode: Text.Wrap // the counts matter: never cut them short
                 color: root.textColor
                 text: root.task.status
             }
