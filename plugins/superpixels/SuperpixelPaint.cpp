@@ -2,6 +2,8 @@
 // SPDX-FileCopyrightText: Carina contributors
 #include "SuperpixelPaint.h"
 
+#include <carina/algo/LabelVoxels.h>
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -9,22 +11,7 @@ namespace carina::superpixels {
 
 std::vector<VoxelBox> superpixelBoxes(const LabelVolume &superpixels)
 {
-    const Dims &d = superpixels.dims();
-    std::vector<VoxelBox> boxes;
-    const std::uint16_t *p = superpixels.data();
-    for (int z = 0; z < d[2]; ++z)
-        for (int y = 0; y < d[1]; ++y)
-            for (int x = 0; x < d[0]; ++x) {
-                const std::uint16_t id = *p++;
-                if (!id)
-                    continue;
-                if (id >= boxes.size())
-                    boxes.resize(std::size_t(id) + 1, VoxelBox{{1 << 30, 1 << 30, 1 << 30}, {-1, -1, -1}});
-                VoxelBox &b = boxes[id];
-                b.begin = {std::min(b.begin[0], x), std::min(b.begin[1], y), std::min(b.begin[2], z)};
-                b.end = {std::max(b.end[0], x + 1), std::max(b.end[1], y + 1), std::max(b.end[2], z + 1)};
-            }
-    return boxes;
+    return algo::boundsOfEachLabel(superpixels.data(), superpixels.dims());
 }
 
 std::vector<std::uint16_t> touchedSuperpixels(const LabelVolume &superpixels, const std::vector<std::size_t> &voxels)

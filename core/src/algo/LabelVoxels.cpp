@@ -110,4 +110,31 @@ std::optional<VoxelBox> boundsOfLabels(const std::uint16_t *labels, const Dims &
     return boundsOf(labels, dims, [](std::uint16_t v) { return v != 0; });
 }
 
+std::vector<VoxelBox> boundsOfEachLabel(const std::uint16_t *labels, const Dims &dims, const TaskContext &context)
+{
+    // Grown from an inverted box, so min/max need no "first voxel" case; absent labels keep it
+    // and are made plainly empty at the end.
+    const VoxelBox none{{1 << 30, 1 << 30, 1 << 30}, {-1, -1, -1}};
+    std::vector<VoxelBox> boxes;
+    const std::uint16_t *p = labels;
+    for (int z = 0; z < dims[2]; ++z) {
+        context.throwIfCanceled();
+        for (int y = 0; y < dims[1]; ++y)
+            for (int x = 0; x < dims[0]; ++x) {
+                const std::uint16_t id = *p++;
+                if (!id)
+                    continue;
+                if (id >= boxes.size())
+                    boxes.resize(std::size_t(id) + 1, none);
+                VoxelBox &b = boxes[id];
+                b.begin = {std::min(b.begin[0], x), std::min(b.begin[1], y), std::min(b.begin[2], z)};
+                b.end = {std::max(b.end[0], x + 1), std::max(b.end[1], y + 1), std::max(b.end[2], z + 1)};
+            }
+    }
+    for (VoxelBox &b : boxes)
+        if (b.isEmpty())
+            b = VoxelBox{};
+    return boxes;
+}
+
 } // namespace carina::algo

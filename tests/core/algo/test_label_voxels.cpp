@@ -113,6 +113,17 @@ private slots:
         QVERIFY(same(boundsOfLabels(labels.data(), dims), {1, 1, 1}, {5, 4, 2}));
         QVERIFY(same(boundsOfLabel(labels.data(), dims, 2), {4, 1, 1}, {5, 2, 2}));
         QVERIFY(!boundsOfLabels(std::vector<std::uint16_t>(48, 0).data(), dims));
+
+        // Every label's box in one pass, equal to each label's own; absent ids empty.
+        labels[(0 * 4 + 0) * 6 + 5] = 5; // (5, 0, 0): label 5 now spans both slices
+        const std::vector<VoxelBox> each = boundsOfEachLabel(labels.data(), dims);
+        QCOMPARE(each.size(), std::size_t(6));
+        for (std::uint16_t id = 0; id < 6; ++id) {
+            const std::optional<VoxelBox> own = id ? boundsOfLabel(labels.data(), dims, id) : std::nullopt;
+            QVERIFY(own ? same(std::optional<VoxelBox>(each[id]), own->begin, own->end) : each[id].isEmpty());
+        }
+        QVERIFY(same(std::optional<VoxelBox>(each[5]), {1, 0, 0}, {6, 4, 2}));
+        QVERIFY(boundsOfEachLabel(std::vector<std::uint16_t>(48, 0).data(), dims).empty());
     }
 };
 

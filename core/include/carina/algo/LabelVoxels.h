@@ -4,6 +4,7 @@
 
 #include <carina/CoreExport.h>
 #include <carina/ImageGeometry.h>
+#include <carina/TaskContext.h>
 
 #include <array>
 #include <cstddef>
@@ -45,5 +46,11 @@ CARINA_CORE_EXPORT std::optional<VoxelBox> boundsOfLabel(const std::uint16_t *la
 /// The smallest box holding every labelled (non-zero) voxel, whatever its label; nullopt when
 /// there is none.
 CARINA_CORE_EXPORT std::optional<VoxelBox> boundsOfLabels(const std::uint16_t *labels, const Dims &dims);
+
+/// The box of every label in one pass: index = label id, up to the largest id present; labels
+/// that are absent (and 0) get an empty box. Lets later passes per label (a mesh per label, a
+/// superpixel a stroke touched) read only their box. Checks `context` once per slice.
+CARINA_CORE_EXPORT std::vector<VoxelBox> boundsOfEachLabel(const std::uint16_t *labels, const Dims &dims,
+                                                           const TaskContext &context = TaskContext::none());
 
 } // namespace carina::algo
