@@ -189,7 +189,7 @@ std::shared_ptr<const LabelVolume> GgoController::lungLabels() const
     return layer >= 0 ? m_document->layer(layer).labels : nullptr;
 }
 
-bool GgoController::findLungs()
+bool GgoController::hasCtInHu()
 {
     if (!m_document || !m_document->hasImage()) {
         setError(tr("Open a chest CT first."));
@@ -201,6 +201,13 @@ bool GgoController::findLungs()
         setError(QString::fromUtf8(e.what()));
         return false;
     }
+    return true;
+}
+
+bool GgoController::findLungs()
+{
+    if (!hasCtInHu())
+        return false;
     return m_task.start(
         [ct = m_document->loadedImage()](const TaskContext &context) {
             context.progress(0.0, "Finding the lungs");
@@ -755,16 +762,8 @@ bool GgoController::adoptRegionLayer()
 
 bool GgoController::run()
 {
-    if (!m_document || !m_document->hasImage()) {
-        setError(tr("Open a chest CT first."));
+    if (!hasCtInHu())
         return false;
-    }
-    try {
-        requireCtInHu(m_document->loadedImage());
-    } catch (const std::exception &e) {
-        setError(QString::fromUtf8(e.what()));
-        return false;
-    }
     if (m_region.isEmpty()) {
         setError(m_base.isEmpty() ? tr("Outline a region first: a lasso or rectangle on an axial slice.")
                                   : tr("The region is empty: it holds no voxel once limited to the side view's outline and the lungs."));

@@ -192,6 +192,8 @@ signals:
     void lungsChanged();
 
 private:
+    /// True when a CT in HU is open; otherwise the error says what is wrong (none, or not CT).
+    bool hasCtInHu();
     /// The live selection a task hands back.
     struct LiveResult
     {
