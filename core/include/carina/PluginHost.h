@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
+#include <QVariantMap>
 
 #include <functional>
 #include <vector>
@@ -75,12 +76,15 @@ public:
 
 private:
     void consider(const QString &filePath);
+    /// Turns the entries of processes that died while loading into crash marks, and reads the
+    /// marks once for this discover().
     void recordCrashOfLastStart();
     /// The time a journaled start crashed while loading `filePath`, or empty.
     QString crashedAt(const QString &filePath) const;
     void journalLoading(const QString &filePath) const;
 
     QString m_journal;
+    QVariantMap m_crashed; ///< canonical file path -> when; read by recordCrashOfLastStart()
 
     std::vector<PluginRecord> m_records;
     std::vector<QPluginLoader *> m_loaders;

@@ -163,6 +163,7 @@ void PluginHost::recordCrashOfLastStart()
         journal.remove(key);
         changed = true;
     }
+    m_crashed = crashed;
     if (!changed)
         return;
     journal.setValue(kCrashedKey, crashed);
@@ -171,9 +172,7 @@ void PluginHost::recordCrashOfLastStart()
 
 QString PluginHost::crashedAt(const QString &filePath) const
 {
-    if (m_journal.isEmpty())
-        return {};
-    return QSettings(m_journal, QSettings::IniFormat).value(kCrashedKey).toMap().value(filePath).toString();
+    return m_crashed.value(filePath).toString();
 }
 
 void PluginHost::journalLoading(const QString &filePath) const
